@@ -1,0 +1,4 @@
+/**
+ * The {@code sentence-splitter} stream: sentences split into words.
+ */
+package io.millrace.streams.samples.sentences;

@@ -1,0 +1,4 @@
+/**
+ * The {@code streams} actuator endpoint.
+ */
+package io.millrace.streams.actuate;

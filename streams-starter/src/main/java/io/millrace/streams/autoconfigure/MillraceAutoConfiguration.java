@@ -1,0 +1,89 @@
+package io.millrace.streams.autoconfigure;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.validation.Validator;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import io.millrace.streams.runtime.InvalidStreamsException;
+import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.StreamDefinition;
+import io.millrace.streams.runtime.StreamManager;
+import io.millrace.streams.schema.Schema;
+
+/**
+ * Runs the application's streams: finds the {@code @StreamProcessor} beans and {@link StreamDefinition} beans,
+ * checks them, and hands them to a {@link StreamManager} with Kafka clients built from {@code spring.kafka.*}.
+ */
+@AutoConfiguration(after = { KafkaAutoConfiguration.class, JacksonAutoConfiguration.class,
+        ValidationAutoConfiguration.class })
+@EnableConfigurationProperties(MillraceProperties.class)
+public final class MillraceAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    SchemaResolver millraceSchemaResolver(ObjectProvider<Schema<?>> schemas, ObjectProvider<JsonMapper> mapper,
+            ObjectProvider<Validator> validator) {
+        return new SchemaResolver(schemas.orderedStream().toList(), mapper.getIfAvailable(JsonMapper::new),
+                validator.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(KafkaClients.class)
+    SpringKafkaClients millraceKafkaClients(KafkaProperties properties, KafkaConnectionDetails connectionDetails,
+            KafkaAdmin kafkaAdmin, ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> producerCustomizers) {
+        return new SpringKafkaClients(properties, connectionDetails, kafkaAdmin,
+                consumerCustomizers.orderedStream().toList(), producerCustomizers.orderedStream().toList());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    StreamManager streamManager(ListableBeanFactory beans, SchemaResolver schemas, MillraceProperties properties,
+            KafkaClients clients, ObjectProvider<StreamDefinition> declared, Environment environment) {
+        List<StreamDefinition> definitions = new ArrayList<>(
+                new AnnotatedStreams(schemas, properties.getStreams()).discover(beans));
+        declared.orderedStream().forEach(definitions::add);
+        checkSettingsNameStreams(properties, definitions);
+        return new StreamManager(definitions, new StreamSettingsMapper(properties)::settings, clients,
+                applicationId(properties, environment), properties.getTopics().isCreate(), Clock.systemUTC());
+    }
+
+    private static void checkSettingsNameStreams(MillraceProperties properties, List<StreamDefinition> streams) {
+        Set<String> known = new LinkedHashSet<>();
+        streams.forEach((stream) -> known.add(stream.name()));
+        for (String configured : properties.getStreams().keySet()) {
+            if (!known.contains(configured)) {
+                throw new InvalidStreamsException("millrace.streams." + configured + " configures an unknown stream '"
+                        + configured + "'; known streams: " + known);
+            }
+        }
+    }
+
+    static String applicationId(MillraceProperties properties, Environment environment) {
+        if (properties.getApplicationId() != null && !properties.getApplicationId().isBlank()) {
+            return properties.getApplicationId();
+        }
+        return environment.getProperty("spring.application.name", "millrace");
+    }
+}

@@ -1,0 +1,312 @@
+package io.millrace.streams.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import io.millrace.streams.runtime.Guarantee;
+
+/**
+ * Configuration of Millrace streams: everything under {@code millrace.*}.
+ */
+@ConfigurationProperties("millrace")
+public class MillraceProperties {
+
+    /**
+     * Prefix of consumer groups ({@code <application-id>-<stream>}) and changelog topics. Defaults to
+     * {@code spring.application.name}.
+     */
+    private String applicationId;
+
+    /**
+     * Directory of RocksDB stores and checkpoints. Defaults to
+     * {@code ${java.io.tmpdir}/millrace/<application-id>}.
+     */
+    private String stateDir;
+
+    private final Topics topics = new Topics();
+
+    /**
+     * Per-stream settings, by stream name. Every key must name a known stream.
+     */
+    private Map<String, Stream> streams = new LinkedHashMap<>();
+
+    public String getApplicationId() {
+        return this.applicationId;
+    }
+
+    public void setApplicationId(String applicationId) {
+        this.applicationId = applicationId;
+    }
+
+    public String getStateDir() {
+        return this.stateDir;
+    }
+
+    public void setStateDir(String stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    public Topics getTopics() {
+        return this.topics;
+    }
+
+    public Map<String, Stream> getStreams() {
+        return this.streams;
+    }
+
+    public void setStreams(Map<String, Stream> streams) {
+        this.streams = streams;
+    }
+
+    /** Topic management. */
+    public static class Topics {
+
+        /**
+         * Whether to create missing output and dead-letter topics, with the input topic's partition count.
+         */
+        private boolean create = true;
+
+        public boolean isCreate() {
+            return this.create;
+        }
+
+        public void setCreate(boolean create) {
+            this.create = create;
+        }
+    }
+
+    /** Settings of one stream. */
+    public static class Stream {
+
+        /**
+         * Whether to run this stream.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Input topic, overriding the one of the input processor's annotation.
+         */
+        private String input;
+
+        /**
+         * Delivery guarantee: at-least-once or exactly-once.
+         */
+        private Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
+
+        /**
+         * Consumer clients for this stream, each on its own thread.
+         */
+        private int concurrency = 1;
+
+        /**
+         * Records the pipeline holds before it stops fetching (backpressure).
+         */
+        private int maxInFlight = 1000;
+
+        /**
+         * Where invalid and failed records go. Defaults to {@code <input>-dlt}.
+         */
+        private String deadLetterTopic;
+
+        /**
+         * How long revocation and shutdown wait for in-flight records to finish.
+         */
+        private Duration shutdownTimeout = Duration.ofSeconds(20);
+
+        private final Commit commit = new Commit();
+
+        private final Retry retry = new Retry();
+
+        /**
+         * Properties handed to the stream's processors through their context.
+         */
+        private Map<String, String> properties = new LinkedHashMap<>();
+
+        /**
+         * Extra Kafka consumer properties for this stream.
+         */
+        private Map<String, String> consumer = new LinkedHashMap<>();
+
+        /**
+         * Extra Kafka producer properties for this stream.
+         */
+        private Map<String, String> producer = new LinkedHashMap<>();
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getInput() {
+            return this.input;
+        }
+
+        public void setInput(String input) {
+            this.input = input;
+        }
+
+        public Guarantee getGuarantee() {
+            return this.guarantee;
+        }
+
+        public void setGuarantee(Guarantee guarantee) {
+            this.guarantee = guarantee;
+        }
+
+        public int getConcurrency() {
+            return this.concurrency;
+        }
+
+        public void setConcurrency(int concurrency) {
+            this.concurrency = concurrency;
+        }
+
+        public int getMaxInFlight() {
+            return this.maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+        }
+
+        public String getDeadLetterTopic() {
+            return this.deadLetterTopic;
+        }
+
+        public void setDeadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+        }
+
+        public Duration getShutdownTimeout() {
+            return this.shutdownTimeout;
+        }
+
+        public void setShutdownTimeout(Duration shutdownTimeout) {
+            this.shutdownTimeout = shutdownTimeout;
+        }
+
+        public Commit getCommit() {
+            return this.commit;
+        }
+
+        public Retry getRetry() {
+            return this.retry;
+        }
+
+        public Map<String, String> getProperties() {
+            return this.properties;
+        }
+
+        public void setProperties(Map<String, String> properties) {
+            this.properties = properties;
+        }
+
+        public Map<String, String> getConsumer() {
+            return this.consumer;
+        }
+
+        public void setConsumer(Map<String, String> consumer) {
+            this.consumer = consumer;
+        }
+
+        public Map<String, String> getProducer() {
+            return this.producer;
+        }
+
+        public void setProducer(Map<String, String> producer) {
+            this.producer = producer;
+        }
+    }
+
+    /** When offsets are committed. */
+    public static class Commit {
+
+        /**
+         * Longest time between two commits while records flow.
+         */
+        private Duration interval = Duration.ofSeconds(1);
+
+        /**
+         * Commit after this many processed records even if the interval has not passed.
+         */
+        private int records = 10_000;
+
+        public Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public int getRecords() {
+            return this.records;
+        }
+
+        public void setRecords(int records) {
+            this.records = records;
+        }
+    }
+
+    /** How processor failures are retried before the record is dead-lettered. */
+    public static class Retry {
+
+        /**
+         * Attempts in all, including the first.
+         */
+        private int maxAttempts = 3;
+
+        /**
+         * Wait after the first failure.
+         */
+        private Duration backoff = Duration.ofMillis(100);
+
+        /**
+         * Factor by which each wait grows.
+         */
+        private double multiplier = 2;
+
+        /**
+         * Longest wait between attempts.
+         */
+        private Duration maxBackoff = Duration.ofSeconds(1);
+
+        public int getMaxAttempts() {
+            return this.maxAttempts;
+        }
+
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
+
+        public Duration getBackoff() {
+            return this.backoff;
+        }
+
+        public void setBackoff(Duration backoff) {
+            this.backoff = backoff;
+        }
+
+        public double getMultiplier() {
+            return this.multiplier;
+        }
+
+        public void setMultiplier(double multiplier) {
+            this.multiplier = multiplier;
+        }
+
+        public Duration getMaxBackoff() {
+            return this.maxBackoff;
+        }
+
+        public void setMaxBackoff(Duration maxBackoff) {
+            this.maxBackoff = maxBackoff;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.millrace.streams.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import io.millrace.streams.runtime.KafkaClients;
+
+/**
+ * Kafka clients built the way Boot builds its own: from {@code spring.kafka.*} and the connection details, through
+ * spring-kafka's factories with the application's factory customizers (so Micrometer client metrics bind as they
+ * do for any Boot Kafka client), and topics through the {@link KafkaAdmin}'s configuration.
+ */
+public final class SpringKafkaClients implements KafkaClients, DisposableBean {
+
+    private static final long ADMIN_TIMEOUT_SECONDS = 30;
+
+    private final DefaultKafkaConsumerFactory<byte[], byte[]> consumers;
+
+    private final Map<String, Object> producerProperties;
+
+    private final List<DefaultKafkaProducerFactoryCustomizer> producerCustomizers;
+
+    private final KafkaAdmin kafkaAdmin;
+
+    /** The factory behind each producer handed out, so closing the producer closes it for real. */
+    private final Map<Producer<byte[], byte[]>, DefaultKafkaProducerFactory<byte[], byte[]>> producers =
+            new IdentityHashMap<>();
+
+    private Admin admin;
+
+    public SpringKafkaClients(KafkaProperties properties, KafkaConnectionDetails connectionDetails,
+            KafkaAdmin kafkaAdmin, List<DefaultKafkaConsumerFactoryCustomizer> consumerCustomizers,
+            List<DefaultKafkaProducerFactoryCustomizer> producerCustomizers) {
+        Map<String, Object> consumerProperties = properties.buildConsumerProperties();
+        apply(connectionDetails.getConsumer(), consumerProperties);
+        consumerProperties.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProperties.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                CooperativeStickyAssignor.class.getName());
+        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // An input topic appears when its producer creates it, not when a consumer happens to ask for it.
+        consumerProperties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        this.consumers = new DefaultKafkaConsumerFactory<>(consumerProperties, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        consumerCustomizers.forEach((customizer) -> customizer.customize(this.consumers));
+        this.producerProperties = properties.buildProducerProperties();
+        apply(connectionDetails.getProducer(), this.producerProperties);
+        this.producerCustomizers = List.copyOf(producerCustomizers);
+        this.kafkaAdmin = kafkaAdmin;
+    }
+
+    private static void apply(KafkaConnectionDetails.Configuration connection, Map<String, Object> properties) {
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, connection.getBootstrapServers());
+        if (connection.getSecurityProtocol() != null) {
+            properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, connection.getSecurityProtocol());
+        }
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> consumer(String groupId, String clientId, Map<String, Object> overrides) {
+        Properties properties = new Properties();
+        properties.putAll(overrides);
+        return this.consumers.createConsumer(groupId, clientId, null, properties);
+    }
+
+    @Override
+    public Producer<byte[], byte[]> producer(String clientId, Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(this.producerProperties);
+        properties.putAll(overrides);
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(properties,
+                new ByteArraySerializer(), new ByteArraySerializer());
+        this.producerCustomizers.forEach((customizer) -> customizer.customize(factory));
+        Producer<byte[], byte[]> producer = factory.createProducer();
+        synchronized (this.producers) {
+            this.producers.put(producer, factory);
+        }
+        return producer;
+    }
+
+    @Override
+    public void close(Producer<byte[], byte[]> producer, Duration timeout) {
+        DefaultKafkaProducerFactory<byte[], byte[]> factory;
+        synchronized (this.producers) {
+            factory = this.producers.remove(producer);
+        }
+        if (factory == null) {
+            producer.close(timeout);
+            return;
+        }
+        // The factory's producer is shared and survives close(); destroying the factory closes it for real.
+        producer.flush();
+        factory.destroy();
+    }
+
+    @Override
+    public OptionalInt partitions(String topic) {
+        try {
+            TopicDescription description = admin().describeTopics(List.of(topic)).allTopicNames()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
+            return OptionalInt.of(description.partitions().size());
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
+                return OptionalInt.empty();
+            }
+            throw new KafkaException("Cannot describe topic " + topic, ex.getCause());
+        }
+        catch (InterruptedException | TimeoutException ex) {
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new KafkaException("Cannot describe topic " + topic, ex);
+        }
+    }
+
+    @Override
+    public void createTopic(String topic, int partitions, Map<String, String> config) {
+        NewTopic newTopic = new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())
+                .configs(config);
+        try {
+            admin().createTopics(List.of(newTopic)).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (ExecutionException ex) {
+            if (!(ex.getCause() instanceof TopicExistsException)) {
+                throw new KafkaException("Cannot create topic " + topic, ex.getCause());
+            }
+        }
+        catch (InterruptedException | TimeoutException ex) {
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new KafkaException("Cannot create topic " + topic, ex);
+        }
+    }
+
+    private synchronized Admin admin() {
+        if (this.admin == null) {
+            this.admin = Admin.create(this.kafkaAdmin.getConfigurationProperties());
+        }
+        return this.admin;
+    }
+
+    @Override
+    public synchronized void destroy() {
+        if (this.admin != null) {
+            this.admin.close(Duration.ofSeconds(5));
+            this.admin = null;
+        }
+    }
+}

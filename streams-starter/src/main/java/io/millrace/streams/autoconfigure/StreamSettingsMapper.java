@@ -1,0 +1,37 @@
+package io.millrace.streams.autoconfigure;
+
+import java.util.Map;
+
+import io.millrace.streams.runtime.Guarantee;
+import io.millrace.streams.runtime.InvalidStreamsException;
+import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.strategy.step.RetryPolicy;
+
+/**
+ * Turns {@code millrace.streams.<name>.*} into the runtime's {@link StreamSettings}.
+ */
+final class StreamSettingsMapper {
+
+    private final Map<String, MillraceProperties.Stream> streams;
+
+    StreamSettingsMapper(MillraceProperties properties) {
+        this.streams = properties.getStreams();
+    }
+
+    StreamSettings settings(String stream) {
+        MillraceProperties.Stream configured = this.streams.getOrDefault(stream, new MillraceProperties.Stream());
+        MillraceProperties.Retry retry = configured.getRetry();
+        if (configured.getGuarantee() == Guarantee.EXACTLY_ONCE) {
+            // Running such a stream at-least-once would break the promise silently: refuse instead.
+            throw new InvalidStreamsException("millrace.streams." + stream + ".guarantee: exactly-once is not "
+                    + "available in this version; use at-least-once");
+        }
+        return new StreamSettings(configured.isEnabled(), configured.getGuarantee(), configured.getConcurrency(),
+                configured.getMaxInFlight(), configured.getDeadLetterTopic(), configured.getCommit().getInterval(),
+                configured.getCommit().getRecords(),
+                new RetryPolicy(retry.getMaxAttempts(), retry.getBackoff(), retry.getMultiplier(),
+                        retry.getMaxBackoff()),
+                configured.getShutdownTimeout(), configured.getProperties(), configured.getConsumer(),
+                configured.getProducer());
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * The {@code streams} health component.
+ */
+package io.millrace.streams.health;

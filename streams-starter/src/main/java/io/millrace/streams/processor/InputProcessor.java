@@ -1,0 +1,29 @@
+package io.millrace.streams.processor;
+
+/**
+ * The one processor at the input of a stream: it sees every valid input message first.
+ *
+ * <p>Like Kemux's {@code ingest} and Bruco's {@code handle_event}. An exception is retried with backoff and then
+ * the record is dead-lettered; it never stops the stream.
+ *
+ * @param <I> the input message type (decoded by the input schema)
+ * @param <O> the type handed to the stream's output processors
+ */
+public interface InputProcessor<I, O> {
+
+    /**
+     * Runs once per worker before its first record, like Bruco's {@code init_context}: the place to set up
+     * per-worker attributes. May block.
+     * @param context the worker's context (no record is current)
+     */
+    default void init(StreamContext context) {
+    }
+
+    /**
+     * Processes one input message.
+     * @param value the decoded, valid input message
+     * @param context the record's context
+     * @return the message for the outputs, or {@code null} to drop the record (its offset is still committed)
+     */
+    O ingest(I value, StreamContext context);
+}

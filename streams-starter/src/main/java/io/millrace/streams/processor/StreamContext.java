@@ -1,0 +1,81 @@
+package io.millrace.streams.processor;
+
+import java.util.Map;
+
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+
+/**
+ * What a processor knows about the record in hand and its worker.
+ *
+ * <p>One context belongs to one worker thread; the record accessors describe the record being processed and
+ * must not be kept past the call.
+ */
+public interface StreamContext {
+
+    /**
+     * The stream's name.
+     * @return the stream name
+     */
+    String stream();
+
+    /**
+     * The record key as received.
+     * @return the key bytes, or {@code null}
+     */
+    byte[] key();
+
+    /**
+     * The record key as a UTF-8 string.
+     * @return the key, or {@code null}
+     */
+    String keyAsString();
+
+    /**
+     * The record headers as received.
+     * @return the headers
+     */
+    Headers headers();
+
+    /**
+     * The topic the record was read from.
+     * @return the topic
+     */
+    String topic();
+
+    /**
+     * The partition the record was read from.
+     * @return the partition
+     */
+    int partition();
+
+    /**
+     * The record's offset.
+     * @return the offset
+     */
+    long offset();
+
+    /**
+     * The record's timestamp in milliseconds since the epoch.
+     * @return the timestamp
+     */
+    long timestamp();
+
+    /**
+     * A logger named after the stream.
+     * @return the logger
+     */
+    Logger logger();
+
+    /**
+     * Attributes private to this worker, kept across records (Bruco's context attributes).
+     * @return a mutable map
+     */
+    Map<String, Object> attributes();
+
+    /**
+     * The stream's properties ({@code millrace.streams.<name>.properties.*}), like Bruco's {@code env}.
+     * @return an unmodifiable map
+     */
+    Map<String, String> properties();
+}

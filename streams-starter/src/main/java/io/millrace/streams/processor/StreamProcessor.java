@@ -1,0 +1,39 @@
+package io.millrace.streams.processor;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Binds a processor bean to a stream: an {@link InputProcessor} with {@link #input} set, or an
+ * {@link OutputProcessor} / {@link FlatOutputProcessor} with {@link #output} set.
+ *
+ * <p>The annotated class is picked up as a bean by component scanning.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@org.springframework.stereotype.Component
+public @interface StreamProcessor {
+
+    /**
+     * The stream's name: consumer group {@code <application-id>-<stream>} and key of
+     * {@code millrace.streams.<stream>.*}.
+     * @return the stream name
+     */
+    String stream();
+
+    /**
+     * The input topic, for the stream's input processor.
+     * @return the input topic, or empty for an output processor
+     */
+    String input() default "";
+
+    /**
+     * The output topic, for an output processor.
+     * @return the output topic, or empty for the input processor
+     */
+    String output() default "";
+}

@@ -1,0 +1,335 @@
+package io.millrace.streams.runtime;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.MessageRejected;
+import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.ProcessingStrategyFactory;
+
+/**
+ * The poll loop of one consumer client. Each turn ({@link #runOnce()}) has five phases:
+ * <ol>
+ * <li>poll: fetch records into the buffer (nothing while paused; the poll still keeps the group membership);</li>
+ * <li>submit: hand buffered records to the pipeline until it rejects one;</li>
+ * <li>drive: poll the pipeline, which hands finished records on and reports committable offsets;</li>
+ * <li>commit: commit reported offsets asynchronously;</li>
+ * <li>pause/resume: pause every assigned partition while records are buffered or an operator paused the stream.</li>
+ * </ol>
+ * The pipeline is built anew on every assignment; before partitions are given up it is closed and joined and its
+ * offsets committed synchronously. All of this runs on the loop's own thread: the consumer is not thread-safe.
+ */
+final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
+
+    private static final Logger logger = LoggerFactory.getLogger(ConsumerLoop.class);
+
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+    /** A short poll while the pipeline pushes back: keeps membership, waits a little for acknowledgements. */
+    private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(1);
+
+    private final String input;
+
+    private final Consumer<byte[], byte[]> consumer;
+
+    private final ProcessingStrategyFactory factory;
+
+    private final StreamSettings settings;
+
+    private final StreamStats stats;
+
+    private final LoopListener listener;
+
+    /** Fetched records not yet accepted by the pipeline, in fetch order. */
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+
+    /** Offsets the pipeline reported and the loop has not yet sent to the broker. */
+    private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+
+    /**
+     * Per assigned partition, the first offset not yet fully processed: where to seek if the pipeline is rebuilt,
+     * so that records it abandoned are fetched again and finished ones are not.
+     */
+    private final Map<TopicPartition, Long> resumeOffsets = new HashMap<>();
+
+    private ProcessingStrategy<ConsumerRecord<byte[], byte[]>> strategy;
+
+    private boolean paused;
+
+    private volatile boolean running = true;
+
+    private volatile boolean pauseRequested;
+
+    private volatile LoopView view = LoopView.EMPTY;
+
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener) {
+        this.input = input;
+        this.consumer = consumer;
+        this.factory = factory;
+        this.settings = settings;
+        this.stats = stats;
+        this.listener = listener;
+    }
+
+    @Override
+    public void run() {
+        try {
+            this.consumer.subscribe(List.of(this.input), this);
+            while (this.running) {
+                runOnce();
+            }
+            shutdown();
+        }
+        catch (Throwable ex) {
+            failed(ex);
+        }
+        finally {
+            this.factory.shutdown();
+            closeConsumer();
+        }
+    }
+
+    /** One turn of the loop. */
+    void runOnce() {
+        poll();
+        submit();
+        if (this.strategy != null) {
+            this.strategy.poll();
+        }
+        commit();
+        pauseOrResume();
+    }
+
+    private void poll() {
+        Duration timeout = this.buffer.isEmpty() ? POLL_TIMEOUT : BACKPRESSURE_POLL;
+        ConsumerRecords<byte[], byte[]> records = this.consumer.poll(timeout);
+        if (!records.isEmpty()) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                this.buffer.add(record);
+            }
+            this.stats.onConsumed(records.count());
+        }
+        if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
+            // A cooperative rebalance that only revoked partitions may not call onPartitionsAssigned.
+            createStrategy();
+        }
+    }
+
+    private void submit() {
+        ConsumerRecord<byte[], byte[]> record;
+        while (this.strategy != null && (record = this.buffer.peek()) != null) {
+            try {
+                this.strategy.submit(Message.of(record));
+            }
+            catch (MessageRejected ex) {
+                return;
+            }
+            this.buffer.poll();
+        }
+    }
+
+    private void commit() {
+        if (this.toCommit.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
+        this.toCommit.clear();
+        this.consumer.commitAsync(offsets, (committed, ex) -> {
+            if (ex != null) {
+                // A later commit covers these offsets; if none comes, the next owner repeats some records.
+                logger.warn("Commit of {} failed: {}", committed, ex.toString());
+            }
+            else {
+                this.listener.committed(committed);
+            }
+        });
+    }
+
+    private void commitNow() {
+        if (this.toCommit.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
+        this.toCommit.clear();
+        try {
+            this.consumer.commitSync(offsets, this.settings.shutdownTimeout());
+            this.listener.committed(offsets);
+        }
+        catch (KafkaException ex) {
+            logger.warn("Commit of {} failed; the next owner of these partitions repeats their records: {}",
+                    offsets, ex.toString());
+        }
+    }
+
+    private void report(Map<TopicPartition, Long> offsets, boolean force) {
+        offsets.forEach((partition, offset) -> {
+            this.toCommit.put(partition, new OffsetAndMetadata(offset));
+            this.resumeOffsets.put(partition, offset);
+        });
+        if (force) {
+            commitNow();
+        }
+    }
+
+    private void pauseOrResume() {
+        boolean pause = this.pauseRequested || !this.buffer.isEmpty();
+        if (pause != this.paused) {
+            Set<TopicPartition> assignment = this.consumer.assignment();
+            if (pause) {
+                this.consumer.pause(assignment);
+            }
+            else {
+                this.consumer.resume(assignment);
+            }
+            this.paused = pause;
+            publishView();
+        }
+    }
+
+    private void createStrategy() {
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition partition : assignment) {
+            long position = this.consumer.position(partition);
+            positions.put(partition, position);
+            this.resumeOffsets.putIfAbsent(partition, position);
+        }
+        this.strategy = this.factory.createWithPartitions(this::report, positions);
+        if (this.paused) {
+            this.consumer.pause(assignment);
+        }
+        publishView();
+    }
+
+    /**
+     * Finishes the pipeline's work within the shutdown timeout, commits it, and rewinds the partitions that stay
+     * to their first unfinished record, dropping what is buffered.
+     */
+    private void closeStrategy(Collection<TopicPartition> leaving) {
+        if (this.strategy != null) {
+            this.strategy.close();
+            this.strategy.join(this.settings.shutdownTimeout());
+            this.strategy = null;
+        }
+        commitNow();
+        this.buffer.clear();
+        for (TopicPartition partition : this.consumer.assignment()) {
+            Long offset = this.resumeOffsets.get(partition);
+            if (offset != null && !leaving.contains(partition)) {
+                this.consumer.seek(partition, offset);
+            }
+        }
+        this.resumeOffsets.keySet().removeAll(leaving);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            closeStrategy(partitions);
+            publishView();
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty() && this.strategy != null) {
+            closeStrategy(List.of());
+        }
+        if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
+            createStrategy();
+        }
+        publishView();
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        // The partitions already belong to another member: abandon their work, commit nothing for them.
+        if (this.strategy != null) {
+            this.strategy.terminate();
+            this.strategy = null;
+        }
+        this.toCommit.keySet().removeAll(partitions);
+        closeStrategy(partitions);
+        publishView();
+    }
+
+    private void shutdown() {
+        closeStrategy(this.consumer.assignment());
+    }
+
+    private void failed(Throwable ex) {
+        if (this.strategy != null) {
+            this.strategy.terminate();
+            this.strategy = null;
+        }
+        // Offsets already reported belong to finished records: committing them is safe and saves repeats.
+        commitNow();
+        this.listener.failed(this, ex);
+    }
+
+    private void closeConsumer() {
+        try {
+            this.consumer.close(CloseOptions.timeout(this.settings.shutdownTimeout()));
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Closing the consumer failed: {}", ex.toString());
+        }
+        this.view = LoopView.EMPTY;
+    }
+
+    private void publishView() {
+        Set<TopicPartition> assignment = Set.copyOf(this.consumer.assignment());
+        this.view = new LoopView(assignment, this.paused ? assignment : Set.of());
+    }
+
+    /**
+     * Asks the loop to finish its work, commit and leave the group. Any thread; the loop notices within one poll
+     * timeout. No {@code wakeup()}: it would break the commit that shutdown owes.
+     */
+    void stop() {
+        this.running = false;
+    }
+
+    /**
+     * Pauses or resumes fetching. Any thread; takes effect on the loop's next turn.
+     * @param pause whether to pause
+     */
+    void requestPause(boolean pause) {
+        this.pauseRequested = pause;
+    }
+
+    LoopView view() {
+        return this.view;
+    }
+
+    /** What the loop owns, for the endpoint. */
+    record LoopView(Set<TopicPartition> assigned, Set<TopicPartition> paused) {
+        static final LoopView EMPTY = new LoopView(Set.of(), Set.of());
+    }
+
+    /** Hears what a loop did that its stream must know. */
+    interface LoopListener {
+
+        void committed(Map<TopicPartition, OffsetAndMetadata> offsets);
+
+        void failed(ConsumerLoop loop, Throwable ex);
+    }
+}

@@ -1,0 +1,56 @@
+package io.millrace.streams.runtime;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+
+/**
+ * Makes the Kafka clients and topics the runtime needs; the Boot glue builds them from {@code spring.kafka.*},
+ * unit tests from {@code MockConsumer} and {@code MockProducer}.
+ */
+public interface KafkaClients {
+
+    /**
+     * Creates a consumer of raw bytes with auto-commit off.
+     * @param groupId the consumer group
+     * @param clientId the client id
+     * @param overrides properties that win over the defaults
+     * @return a new consumer, owned by the caller
+     */
+    Consumer<byte[], byte[]> consumer(String groupId, String clientId, Map<String, Object> overrides);
+
+    /**
+     * Creates a producer of raw bytes.
+     * @param clientId the client id
+     * @param overrides properties that win over the defaults
+     * @return a new producer, owned by the caller
+     */
+    Producer<byte[], byte[]> producer(String clientId, Map<String, Object> overrides);
+
+    /**
+     * Closes a producer made by {@link #producer}, releasing whatever was made with it.
+     * @param producer the producer
+     * @param timeout how long to wait for unsent records
+     */
+    default void close(Producer<byte[], byte[]> producer, Duration timeout) {
+        producer.close(timeout);
+    }
+
+    /**
+     * The partition count of a topic.
+     * @param topic the topic
+     * @return the partition count, or empty if the topic does not exist
+     */
+    OptionalInt partitions(String topic);
+
+    /**
+     * Creates a topic unless it exists.
+     * @param topic the topic
+     * @param partitions its partition count
+     * @param config topic configuration such as {@code cleanup.policy}
+     */
+    void createTopic(String topic, int partitions, Map<String, String> config);
+}

@@ -1,0 +1,122 @@
+package io.millrace.streams.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import io.millrace.streams.processor.FlatOutputProcessor;
+import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.OutputProcessor;
+import io.millrace.streams.schema.Schema;
+import io.millrace.streams.strategy.step.Route;
+
+/**
+ * The topology of one stream: its input topic, schema and processor, and its outputs. Annotated processors are
+ * turned into definitions at startup; {@link StreamManager#addStream} takes one at runtime.
+ *
+ * @param name the stream name
+ * @param input the input topic
+ * @param inputSchema decodes the input
+ * @param inputProcessor the input processor
+ * @param outputs the outputs, in the order they are routed
+ */
+public record StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
+        List<Route.Output<?, ?>> outputs) {
+
+    public StreamDefinition {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(inputSchema, "inputSchema");
+        Objects.requireNonNull(inputProcessor, "inputProcessor");
+        outputs = List.copyOf(outputs);
+        if (name.isBlank() || input.isBlank()) {
+            throw new IllegalArgumentException("a stream needs a name and an input topic");
+        }
+    }
+
+    /**
+     * The output topics.
+     * @return the topics, in routing order
+     */
+    public List<String> outputTopics() {
+        return this.outputs.stream().map(Route.Output::topic).toList();
+    }
+
+    /**
+     * Starts a definition.
+     * @param name the stream name
+     * @return a builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds a {@link StreamDefinition}. */
+    public static final class Builder {
+
+        private final String name;
+
+        private final List<Route.Output<?, ?>> outputs = new ArrayList<>();
+
+        private String input;
+
+        private Schema<?> inputSchema;
+
+        private InputProcessor<?, ?> inputProcessor;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Sets the input.
+         * @param topic the input topic
+         * @param schema decodes the input
+         * @param processor the input processor
+         * @param <I> the input type
+         * @return this builder
+         */
+        public <I> Builder input(String topic, Schema<I> schema, InputProcessor<? super I, ?> processor) {
+            this.input = topic;
+            this.inputSchema = schema;
+            this.inputProcessor = processor;
+            return this;
+        }
+
+        /**
+         * Adds a one-to-one output.
+         * @param topic the output topic
+         * @param schema encodes the output
+         * @param processor the output processor
+         * @param <I> the type the input processor returns
+         * @param <O> the output type
+         * @return this builder
+         */
+        public <I, O> Builder output(String topic, Schema<O> schema, OutputProcessor<I, O> processor) {
+            this.outputs.add(Route.Output.of(topic, schema, processor));
+            return this;
+        }
+
+        /**
+         * Adds a one-to-many output.
+         * @param topic the output topic
+         * @param schema encodes the output
+         * @param processor the output processor
+         * @param <I> the type the input processor returns
+         * @param <O> the output type
+         * @return this builder
+         */
+        public <I, O> Builder flatOutput(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor) {
+            this.outputs.add(new Route.Output<>(topic, schema, processor));
+            return this;
+        }
+
+        /**
+         * Builds the definition.
+         * @return the definition
+         */
+        public StreamDefinition build() {
+            return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs);
+        }
+    }
+}

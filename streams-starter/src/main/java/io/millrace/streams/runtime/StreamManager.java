@@ -1,0 +1,245 @@
+package io.millrace.streams.runtime;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The one registry of streams: it starts and stops them with the application, adds and removes them at runtime,
+ * and is what the endpoint, the health indicator and the metrics read.
+ */
+public final class StreamManager implements SmartLifecycle {
+
+    private static final Logger logger = LoggerFactory.getLogger(StreamManager.class);
+
+    private final Map<String, StreamRunner> streams = new LinkedHashMap<>();
+
+    private final Function<String, StreamSettings> settings;
+
+    private final KafkaClients clients;
+
+    private final String applicationId;
+
+    private final boolean createTopics;
+
+    private final Clock clock;
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    private volatile boolean running;
+
+    /**
+     * Creates the manager.
+     * @param definitions the streams found at startup
+     * @param settings the settings of a stream, by name
+     * @param clients makes the Kafka clients
+     * @param applicationId prefix of consumer groups
+     * @param createTopics whether to create missing output and dead-letter topics
+     * @param clock the clock
+     */
+    public StreamManager(Collection<StreamDefinition> definitions, Function<String, StreamSettings> settings,
+            KafkaClients clients, String applicationId, boolean createTopics, Clock clock) {
+        this.settings = settings;
+        this.clients = clients;
+        this.applicationId = applicationId;
+        this.createTopics = createTopics;
+        this.clock = clock;
+        Topology.checkAcyclic(definitions);
+        for (StreamDefinition definition : definitions) {
+            register(definition);
+        }
+    }
+
+    private StreamRunner register(StreamDefinition definition) {
+        if (this.streams.containsKey(definition.name())) {
+            throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
+        }
+        StreamRunner runner = new StreamRunner(definition, this.settings.apply(definition.name()), this.clients,
+                this.applicationId, this.createTopics, this.clock);
+        this.streams.put(definition.name(), runner);
+        return runner;
+    }
+
+    @Override
+    public synchronized void start() {
+        for (StreamRunner runner : this.streams.values()) {
+            if (runner.settings().enabled()) {
+                runner.start();
+            }
+            else {
+                logger.info("Stream '{}' is disabled", runner.name());
+            }
+        }
+        this.running = true;
+    }
+
+    @Override
+    public void stop() {
+        List<StreamRunner> runners;
+        synchronized (this) {
+            this.running = false;
+            runners = new ArrayList<>(this.streams.values());
+        }
+        // Streams stop in parallel so the shutdown takes one stream's time, not the sum.
+        CompletableFuture.allOf(runners.stream()
+                .map((runner) -> CompletableFuture.runAsync(runner::stop))
+                .toArray(CompletableFuture[]::new)).join();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return this.running;
+    }
+
+    /**
+     * Adds a stream and starts it if the manager runs.
+     * @param definition the stream
+     * @throws IllegalStateException if the name is taken or the stream would close a cycle
+     */
+    public synchronized void addStream(StreamDefinition definition) {
+        List<StreamDefinition> all = new ArrayList<>(definitions());
+        all.add(definition);
+        Topology.checkAcyclic(all);
+        StreamRunner runner = register(definition);
+        if (this.running && runner.settings().enabled()) {
+            runner.start();
+        }
+        this.listeners.forEach((listener) -> listener.added(definition));
+    }
+
+    /**
+     * Stops a stream (finishing its in-flight work, committing, leaving its group) and forgets it.
+     * @param name the stream
+     * @return whether there was such a stream
+     */
+    public boolean removeStream(String name) {
+        StreamRunner runner;
+        synchronized (this) {
+            runner = this.streams.remove(name);
+        }
+        if (runner == null) {
+            return false;
+        }
+        runner.stop();
+        this.listeners.forEach((listener) -> listener.removed(name));
+        return true;
+    }
+
+    /**
+     * Stops and starts a stream again, for example after it failed.
+     * @param name the stream
+     * @return whether there was such a stream
+     */
+    public boolean restartStream(String name) {
+        StreamRunner runner = runner(name);
+        if (runner == null) {
+            return false;
+        }
+        runner.stop();
+        runner.start();
+        return true;
+    }
+
+    /**
+     * Pauses a stream: its consumers stop fetching but keep their partitions.
+     * @param name the stream
+     * @return whether there was such a stream
+     */
+    public boolean pauseStream(String name) {
+        StreamRunner runner = runner(name);
+        if (runner != null) {
+            runner.pause(true);
+        }
+        return runner != null;
+    }
+
+    /**
+     * Resumes a paused stream.
+     * @param name the stream
+     * @return whether there was such a stream
+     */
+    public boolean resumeStream(String name) {
+        StreamRunner runner = runner(name);
+        if (runner != null) {
+            runner.pause(false);
+        }
+        return runner != null;
+    }
+
+    /**
+     * Every stream, in registration order.
+     * @return snapshots of the streams
+     */
+    public List<StreamView> streams() {
+        return runners().stream().map(StreamRunner::view).toList();
+    }
+
+    /**
+     * One stream.
+     * @param name the stream
+     * @return its snapshot, if there is such a stream
+     */
+    public Optional<StreamView> stream(String name) {
+        return Optional.ofNullable(runner(name)).map(StreamRunner::view);
+    }
+
+    /**
+     * The live counters of a stream, for metrics.
+     * @param name the stream
+     * @return its counters, if there is such a stream
+     */
+    public Optional<StreamStats> stats(String name) {
+        return Optional.ofNullable(runner(name)).map(StreamRunner::stats);
+    }
+
+    /**
+     * The definitions of every stream.
+     * @return the definitions, in registration order
+     */
+    public synchronized List<StreamDefinition> definitions() {
+        return this.streams.values().stream().map(StreamRunner::definition).toList();
+    }
+
+    /**
+     * Registers a listener for streams added and removed at runtime.
+     * @param listener the listener
+     */
+    public void addListener(Listener listener) {
+        this.listeners.add(listener);
+    }
+
+    private synchronized StreamRunner runner(String name) {
+        return this.streams.get(name);
+    }
+
+    private synchronized List<StreamRunner> runners() {
+        return List.copyOf(this.streams.values());
+    }
+
+    /** Hears of streams added and removed at runtime. */
+    public interface Listener {
+
+        /**
+         * A stream was added.
+         * @param definition the stream
+         */
+        void added(StreamDefinition definition);
+
+        /**
+         * A stream was removed.
+         * @param name the stream
+         */
+        void removed(String name);
+    }
+}

@@ -1,0 +1,283 @@
+package io.millrace.streams.runtime;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.strategy.step.DeadLetters;
+
+/**
+ * Runs one stream: waits for its input topic, creates its output and dead-letter topics, and runs
+ * {@code concurrency} consumer loops, each on its own thread.
+ */
+final class StreamRunner implements ConsumerLoop.LoopListener {
+
+    private static final Logger logger = LoggerFactory.getLogger(StreamRunner.class);
+
+    private static final Duration INPUT_CHECK_INTERVAL = Duration.ofSeconds(2);
+
+    private final StreamDefinition definition;
+
+    private final StreamSettings settings;
+
+    private final KafkaClients clients;
+
+    private final String groupId;
+
+    private final boolean createTopics;
+
+    private final Clock clock;
+
+    private final StreamStats stats = new StreamStats();
+
+    /** Committed offset per partition, as last acknowledged by the broker. */
+    private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+
+    private final List<ConsumerLoop> loops = new ArrayList<>();
+
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** Released when stopping, to end the wait for the input topic at once. */
+    private CountDownLatch stopping = new CountDownLatch(1);
+
+    private volatile StreamState state = StreamState.CREATED;
+
+    private volatile String error;
+
+    private volatile boolean pauseRequested;
+
+    StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
+            boolean createTopics, Clock clock) {
+        this.definition = definition;
+        this.settings = settings;
+        this.clients = clients;
+        this.groupId = applicationId + "-" + definition.name();
+        this.createTopics = createTopics;
+        this.clock = clock;
+    }
+
+    String name() {
+        return this.definition.name();
+    }
+
+    StreamDefinition definition() {
+        return this.definition;
+    }
+
+    StreamSettings settings() {
+        return this.settings;
+    }
+
+    StreamStats stats() {
+        return this.stats;
+    }
+
+    StreamState state() {
+        return this.state;
+    }
+
+    /** Starts the stream on a thread of its own; returns at once. */
+    synchronized void start() {
+        if (this.state == StreamState.STOPPED || this.state == StreamState.FAILED) {
+            moveTo(StreamState.CREATED);
+            this.stopping = new CountDownLatch(1);
+            this.error = null;
+        }
+        Thread starter = new Thread(this::provisionAndRun, "millrace-" + name() + "-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void provisionAndRun() {
+        try {
+            OptionalInt partitions = awaitInput();
+            if (partitions.isEmpty()) {
+                return;
+            }
+            if (this.createTopics) {
+                createTopics(partitions.getAsInt());
+            }
+            startLoops();
+        }
+        catch (RuntimeException ex) {
+            logger.error("Stream '{}' failed to start", name(), ex);
+            fail(ex);
+        }
+    }
+
+    private OptionalInt awaitInput() {
+        boolean said = false;
+        while (true) {
+            OptionalInt partitions = this.clients.partitions(this.definition.input());
+            if (partitions.isPresent()) {
+                return partitions;
+            }
+            synchronized (this) {
+                if (this.state == StreamState.CREATED) {
+                    moveTo(StreamState.WAITING_FOR_INPUT);
+                }
+            }
+            if (!said) {
+                logger.warn("Stream '{}' waits for its input topic '{}' to exist", name(), this.definition.input());
+                said = true;
+            }
+            try {
+                if (this.stopping.await(INPUT_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return OptionalInt.empty();
+                }
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return OptionalInt.empty();
+            }
+        }
+    }
+
+    private void createTopics(int partitions) {
+        Set<String> topics = new LinkedHashSet<>(this.definition.outputTopics());
+        topics.add(deadLetterTopic());
+        for (String topic : topics) {
+            this.clients.createTopic(topic, partitions, Map.of());
+        }
+    }
+
+    private synchronized void startLoops() {
+        if (this.stopping.getCount() == 0) {
+            return;
+        }
+        DeadLetters deadLetters = new DeadLetters(deadLetterTopic(), name(), this.groupId);
+        for (int i = 0; i < this.settings.concurrency(); i++) {
+            String clientId = this.groupId + "-" + i;
+            Map<String, Object> consumerProperties = new HashMap<>(this.settings.consumer());
+            Consumer<byte[], byte[]> consumer = this.clients.consumer(this.groupId, clientId, consumerProperties);
+            Producer<byte[], byte[]> producer = this.clients.producer(clientId, new HashMap<>(this.settings.producer()));
+            ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
+                    new ClosingFactory(new PipelineFactory(this.definition, this.settings, producer, deadLetters,
+                            this.stats, this.clock), this.clients, producer, this.settings.shutdownTimeout()),
+                    this.settings, this.stats, this);
+            loop.requestPause(this.pauseRequested);
+            Thread thread = new Thread(loop, clientId);
+            this.loops.add(loop);
+            this.threads.add(thread);
+        }
+        moveTo(this.pauseRequested ? StreamState.PAUSED : StreamState.RUNNING);
+        this.threads.forEach(Thread::start);
+        logger.info("Stream '{}' started: {} -> {} ({} consumer client(s), group {})", name(),
+                this.definition.input(), this.definition.outputTopics(), this.settings.concurrency(), this.groupId);
+    }
+
+    /**
+     * Stops the stream: every loop finishes its in-flight work, commits and leaves the group. Blocks up to the
+     * shutdown timeout and a little more.
+     */
+    void stop() {
+        List<Thread> running;
+        synchronized (this) {
+            this.stopping.countDown();
+            if (this.state != StreamState.FAILED && this.state.canMoveTo(StreamState.STOPPING)) {
+                moveTo(StreamState.STOPPING);
+            }
+            this.loops.forEach(ConsumerLoop::stop);
+            running = List.copyOf(this.threads);
+        }
+        long deadline = System.nanoTime() + this.settings.shutdownTimeout().plusSeconds(5).toNanos();
+        for (Thread thread : running) {
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (this) {
+            this.loops.clear();
+            this.threads.clear();
+            if (this.state == StreamState.STOPPING) {
+                moveTo(StreamState.STOPPED);
+            }
+        }
+    }
+
+    synchronized void pause(boolean pause) {
+        this.pauseRequested = pause;
+        this.loops.forEach((loop) -> loop.requestPause(pause));
+        if (pause && this.state == StreamState.RUNNING) {
+            moveTo(StreamState.PAUSED);
+        }
+        else if (!pause && this.state == StreamState.PAUSED) {
+            moveTo(StreamState.RUNNING);
+        }
+    }
+
+    @Override
+    public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> this.committed.put(partition, offset.offset()));
+    }
+
+    @Override
+    public void failed(ConsumerLoop loop, Throwable ex) {
+        logger.error("Stream '{}' failed; its other consumer clients stop too", name(), ex);
+        fail(ex);
+        // Stopping the siblings from this loop's thread would wait for ourselves: let them stop on their own.
+        synchronized (this) {
+            this.loops.stream().filter((other) -> other != loop).forEach(ConsumerLoop::stop);
+        }
+    }
+
+    private synchronized void fail(Throwable ex) {
+        this.error = ex.toString();
+        if (this.state.canMoveTo(StreamState.FAILED)) {
+            moveTo(StreamState.FAILED);
+        }
+    }
+
+    private void moveTo(StreamState target) {
+        if (!this.state.canMoveTo(target)) {
+            throw new IllegalStateException("Stream '" + name() + "' cannot move from " + this.state + " to " + target);
+        }
+        this.state = target;
+    }
+
+    private String deadLetterTopic() {
+        return this.settings.deadLetterTopicFor(this.definition.input());
+    }
+
+    StreamView view() {
+        Map<String, Long> partitions = new TreeMap<>();
+        List<String> paused = new ArrayList<>();
+        List<ConsumerLoop> current;
+        synchronized (this) {
+            current = List.copyOf(this.loops);
+        }
+        for (ConsumerLoop loop : current) {
+            ConsumerLoop.LoopView view = loop.view();
+            view.assigned().forEach((partition) -> partitions.put(partition.toString(),
+                    this.committed.getOrDefault(partition, -1L)));
+            view.paused().forEach((partition) -> paused.add(partition.toString()));
+        }
+        paused.sort(null);
+        return new StreamView(name(), this.state, this.error, this.definition.input(), this.definition.outputTopics(),
+                deadLetterTopic(), this.settings.guarantee(), this.settings.concurrency(), this.stats.consumed(),
+                this.stats.processed(), this.stats.filtered(), this.stats.deadLettered(), this.stats.produced(),
+                partitions, paused);
+    }
+}

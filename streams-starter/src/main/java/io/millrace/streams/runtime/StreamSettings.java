@@ -1,0 +1,54 @@
+package io.millrace.streams.runtime;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.millrace.streams.strategy.step.RetryPolicy;
+
+/**
+ * How one stream runs: the resolved {@code millrace.streams.<name>.*} properties.
+ *
+ * @param enabled whether the stream runs
+ * @param guarantee the delivery guarantee
+ * @param concurrency consumer clients for the stream
+ * @param maxInFlight records held by the pipeline before it pushes back
+ * @param deadLetterTopic the dead-letter topic, or {@code null} for {@code <input>-dlt}
+ * @param commitInterval the longest time between commits while records flow
+ * @param commitRecords commit after this many records even if the interval has not passed
+ * @param retry how processor failures are retried before dead-lettering
+ * @param shutdownTimeout how long revocation and shutdown wait for in-flight work
+ * @param properties handed to the processors through their context
+ * @param consumer extra consumer properties
+ * @param producer extra producer properties
+ */
+public record StreamSettings(boolean enabled, Guarantee guarantee, int concurrency, int maxInFlight,
+        String deadLetterTopic, Duration commitInterval, int commitRecords, RetryPolicy retry,
+        Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
+        Map<String, String> producer) {
+
+    /** The defaults of a stream with no properties. */
+    public static final StreamSettings DEFAULTS = new StreamSettings(true, Guarantee.AT_LEAST_ONCE, 1, 1000, null,
+            Duration.ofSeconds(1), 10_000, new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)),
+            Duration.ofSeconds(30), Map.of(), Map.of(), Map.of());
+
+    public StreamSettings {
+        Objects.requireNonNull(guarantee, "guarantee");
+        if (concurrency < 1 || maxInFlight < 1 || commitRecords < 1) {
+            throw new IllegalArgumentException("concurrency, max-in-flight and commit records must be positive");
+        }
+        properties = Map.copyOf(properties);
+        consumer = Map.copyOf(consumer);
+        producer = Map.copyOf(producer);
+    }
+
+    /**
+     * The dead-letter topic for a stream reading the given input.
+     * @param input the input topic
+     * @return the configured topic or {@code <input>-dlt}
+     */
+    public String deadLetterTopicFor(String input) {
+        return (this.deadLetterTopic != null && !this.deadLetterTopic.isBlank()) ? this.deadLetterTopic
+                : input + "-dlt";
+    }
+}

@@ -1,0 +1,163 @@
+package io.millrace.streams.schema;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ValidationException;
+import jakarta.validation.Validator;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link Schema} that decodes and encodes JSON with Jackson and checks each message with Bean Validation.
+ *
+ * <p>Decoding follows the input rules: unknown fields are accepted, but types are strict (no coercion, no
+ * overflow), duplicate keys, trailing content and null, empty or blank values are invalid. Encoding uses the
+ * application's mapper unchanged.
+ *
+ * @param <T> the message type
+ */
+public final class JsonSchema<T> implements Schema<T> {
+
+    private final Class<T> type;
+
+    private final String name;
+
+    private final ObjectReader reader;
+
+    private final ObjectWriter writer;
+
+    private final Validator validator;
+
+    private JsonSchema(Class<T> type, JsonMapper mapper, Validator validator) {
+        this.type = type;
+        this.name = type.getSimpleName();
+        // Built once: resolving (de)serializers per message would cost more than the JSON itself.
+        this.reader = StrictJsonMapper.copyOf(mapper).readerFor(type);
+        this.writer = mapper.writerFor(type);
+        this.validator = validator;
+    }
+
+    /**
+     * Creates a schema for a message type.
+     * @param <T> the message type
+     * @param type the message type, usually a record
+     * @param mapper the application's mapper; decoding uses a strict copy of it, encoding uses it as is
+     * @param validator the validator, or {@code null} to skip Bean Validation
+     * @return the schema
+     */
+    public static <T> JsonSchema<T> of(Class<T> type, JsonMapper mapper, Validator validator) {
+        Objects.requireNonNull(type, "type must not be null");
+        Objects.requireNonNull(mapper, "mapper must not be null");
+        return new JsonSchema<>(type, mapper, validator);
+    }
+
+    @Override
+    public Class<T> type() {
+        return this.type;
+    }
+
+    @Override
+    public T decode(byte[] data) {
+        T value = read(data);
+        validate(value, "Invalid ");
+        return value;
+    }
+
+    @Override
+    public byte[] encode(T value) {
+        if (value == null) {
+            throw failure("Cannot encode ", "value is null");
+        }
+        validate(value, "Cannot encode invalid ");
+        try {
+            return this.writer.writeValueAsBytes(value);
+        }
+        catch (JacksonException ex) {
+            throw failure("Cannot encode ", JacksonMessages.describe(ex), ex);
+        }
+        catch (RuntimeException ex) {
+            // A custom serializer or a getter may throw anything; callers rely on SchemaException alone.
+            throw failure("Cannot encode ", String.valueOf(ex), ex);
+        }
+    }
+
+    private T read(byte[] data) {
+        if (data == null) {
+            throw failure("Cannot decode ", "value is null (a tombstone)");
+        }
+        if (isBlank(data)) {
+            throw failure("Cannot decode ", "value is empty");
+        }
+        T value;
+        try {
+            value = this.reader.readValue(data);
+        }
+        catch (JacksonException ex) {
+            throw failure("Cannot decode ", JacksonMessages.describe(ex), ex);
+        }
+        catch (RuntimeException ex) {
+            // A custom deserializer at the root is not wrapped by Jackson; callers rely on SchemaException alone.
+            throw failure("Cannot decode ", String.valueOf(ex), ex);
+        }
+        if (value == null) {
+            throw failure("Cannot decode ", "value is JSON null");
+        }
+        return value;
+    }
+
+    private void validate(T value, String prefix) {
+        if (this.validator == null) {
+            return;
+        }
+        Set<ConstraintViolation<T>> violations;
+        try {
+            violations = this.validator.validate(value);
+        }
+        catch (ValidationException ex) {
+            // A misdeclared constraint fails every message alike, but the contract still promises SchemaException.
+            throw failure(prefix, String.valueOf(ex.getMessage()), ex);
+        }
+        if (!violations.isEmpty()) {
+            throw new SchemaException(prefix + this.name, describe(violations));
+        }
+    }
+
+    private static List<String> describe(Set<? extends ConstraintViolation<?>> violations) {
+        // Sorted because a Set's order differs between runs, and dead letters and tests compare messages.
+        return violations.stream().map(JsonSchema::describe).sorted().toList();
+    }
+
+    private static String describe(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        return path.isEmpty() ? violation.getMessage() : path + ": " + violation.getMessage();
+    }
+
+    private static boolean isBlank(byte[] data) {
+        for (byte b : data) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private SchemaException failure(String prefix, String violation) {
+        return new SchemaException(prefix + this.name, List.of(violation));
+    }
+
+    private SchemaException failure(String prefix, String violation, Throwable cause) {
+        SchemaException exception = failure(prefix, violation);
+        exception.initCause(cause);
+        return exception;
+    }
+
+    @Override
+    public String toString() {
+        return "JsonSchema[" + this.type.getName() + "]";
+    }
+}

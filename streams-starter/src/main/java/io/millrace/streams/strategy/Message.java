@@ -1,0 +1,163 @@
+package io.millrace.streams.strategy;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * A payload travelling through the pipeline together with the offsets it makes committable.
+ *
+ * <p>A message is in one of three states: it carries a payload, it was filtered (nothing to send, but its offsets
+ * are still committed), or it is invalid (its original record goes to the dead-letter topic). Filtered and invalid
+ * messages travel on in order like any other, so that offsets stay contiguous. Immutable.
+ *
+ * @param <T> the payload type
+ */
+public final class Message<T> {
+
+    private final T payload;
+
+    /** The record this message came from; {@code null} for a message made of several records (a batch). */
+    private final ConsumerRecord<byte[], byte[]> origin;
+
+    /** Offsets committable once this message is done; {@code null} when derived from {@link #origin}. */
+    private final Map<TopicPartition, Long> committable;
+
+    private final boolean filtered;
+
+    private final InvalidMessage invalid;
+
+    private Message(T payload, ConsumerRecord<byte[], byte[]> origin, Map<TopicPartition, Long> committable,
+            boolean filtered, InvalidMessage invalid) {
+        this.payload = payload;
+        this.origin = origin;
+        this.committable = committable;
+        this.filtered = filtered;
+        this.invalid = invalid;
+    }
+
+    /**
+     * A message for one consumed record; its payload is the record itself.
+     * @param record the consumed record
+     * @return the message
+     */
+    public static Message<ConsumerRecord<byte[], byte[]>> of(ConsumerRecord<byte[], byte[]> record) {
+        return new Message<>(Objects.requireNonNull(record, "record"), record, null, false, null);
+    }
+
+    /**
+     * A message standing for several records, such as a batch.
+     * @param payload the payload
+     * @param committable the next offset to commit per partition once the message is done
+     * @param <T> the payload type
+     * @return the message
+     */
+    public static <T> Message<T> of(T payload, Map<TopicPartition, Long> committable) {
+        return new Message<>(payload, null, Map.copyOf(committable), false, null);
+    }
+
+    /**
+     * The payload.
+     * @return the payload, {@code null} when filtered or invalid
+     */
+    public T payload() {
+        return this.payload;
+    }
+
+    /**
+     * Whether this message carries a payload to process (it is neither filtered nor invalid).
+     * @return {@code true} if there is a payload to process
+     */
+    public boolean hasPayload() {
+        return !this.filtered && this.invalid == null;
+    }
+
+    /**
+     * Whether this message was filtered: there is nothing to send, but its offsets are committed.
+     * @return {@code true} if filtered
+     */
+    public boolean isFiltered() {
+        return this.filtered;
+    }
+
+    /**
+     * Why this message is dead-lettered.
+     * @return the reason, or {@code null} if the message is valid
+     */
+    public InvalidMessage invalid() {
+        return this.invalid;
+    }
+
+    /**
+     * The record this message came from.
+     * @return the record, or {@code null} for a message made of several records
+     */
+    public ConsumerRecord<byte[], byte[]> origin() {
+        return this.origin;
+    }
+
+    /**
+     * The offsets committable once this message is done.
+     * @return the next offset to commit per partition
+     */
+    public Map<TopicPartition, Long> committable() {
+        if (this.committable != null) {
+            return this.committable;
+        }
+        return Map.of(new TopicPartition(this.origin.topic(), this.origin.partition()), this.origin.offset() + 1);
+    }
+
+    /**
+     * This message with another payload.
+     * @param payload the new payload
+     * @param <U> the new payload type
+     * @return a new message with the same offsets
+     */
+    public <U> Message<U> withPayload(U payload) {
+        return new Message<>(payload, this.origin, this.committable, false, null);
+    }
+
+    /**
+     * This message, filtered.
+     * @param <U> the payload type expected downstream
+     * @return a filtered message with the same offsets
+     */
+    public <U> Message<U> filtered() {
+        return new Message<>(null, this.origin, this.committable, true, null);
+    }
+
+    /**
+     * This message, marked for the dead-letter topic.
+     * @param reason why
+     * @param <U> the payload type expected downstream
+     * @return an invalid message with the same offsets
+     */
+    public <U> Message<U> invalid(InvalidMessage reason) {
+        return new Message<>(null, this.origin, this.committable, false, Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * This message as one of another payload type, for a message that carries no payload.
+     * @param <U> the payload type expected downstream
+     * @return this message
+     * @throws IllegalStateException if this message carries a payload
+     */
+    @SuppressWarnings("unchecked")
+    public <U> Message<U> withoutPayload() {
+        if (hasPayload()) {
+            throw new IllegalStateException("message carries a payload");
+        }
+        return (Message<U>) this;
+    }
+
+    @Override
+    public String toString() {
+        String where = (this.origin != null)
+                ? this.origin.topic() + "-" + this.origin.partition() + "@" + this.origin.offset()
+                : String.valueOf(this.committable);
+        String state = this.filtered ? "filtered" : (this.invalid != null) ? "invalid" : "payload";
+        return "Message[" + where + ", " + state + "]";
+    }
+}

@@ -1,0 +1,110 @@
+package io.millrace.streams.strategy.step;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import io.millrace.streams.strategy.Commit;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.ProcessingStrategy;
+
+/**
+ * The last step: reports the offsets of finished messages for commit, at most every {@code interval} or every
+ * {@code maxRecords} messages, and at once on {@link #join}.
+ *
+ * <p>Messages arrive in the order they were consumed, so the latest offset of each partition is also its
+ * contiguous committable offset.
+ *
+ * @param <T> the payload type (ignored)
+ */
+public final class CommitOffsets<T> implements ProcessingStrategy<T> {
+
+    private final Commit commit;
+
+    private final Duration interval;
+
+    private final int maxRecords;
+
+    private final Clock clock;
+
+    private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
+
+    private int count;
+
+    private long lastCommit;
+
+    /** The partition of the previous record: most consecutive records share one, so reuse its key. */
+    private TopicPartition lastPartition;
+
+    /**
+     * Creates the step.
+     * @param commit receives the offsets
+     * @param interval the longest time between two commits while records flow
+     * @param maxRecords commit after this many messages even if the interval has not passed
+     * @param clock the clock
+     */
+    public CommitOffsets(Commit commit, Duration interval, int maxRecords, Clock clock) {
+        this.commit = commit;
+        this.interval = interval;
+        this.maxRecords = maxRecords;
+        this.clock = clock;
+        this.lastCommit = clock.millis();
+    }
+
+    @Override
+    public void submit(Message<T> message) {
+        ConsumerRecord<byte[], byte[]> origin = message.origin();
+        if (origin != null) {
+            this.uncommitted.put(partitionOf(origin), origin.offset() + 1);
+        }
+        else {
+            this.uncommitted.putAll(message.committable());
+        }
+        this.count++;
+    }
+
+    private TopicPartition partitionOf(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition last = this.lastPartition;
+        if (last == null || last.partition() != record.partition() || !last.topic().equals(record.topic())) {
+            last = new TopicPartition(record.topic(), record.partition());
+            this.lastPartition = last;
+        }
+        return last;
+    }
+
+    @Override
+    public void poll() {
+        if (this.count > 0 && (this.count >= this.maxRecords
+                || this.clock.millis() - this.lastCommit >= this.interval.toMillis())) {
+            flush(false);
+        }
+    }
+
+    private void flush(boolean force) {
+        if (!this.uncommitted.isEmpty()) {
+            this.commit.commit(Map.copyOf(this.uncommitted), force);
+            this.uncommitted.clear();
+        }
+        this.count = 0;
+        this.lastCommit = this.clock.millis();
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public void join(Duration timeout) {
+        flush(true);
+    }
+
+    @Override
+    public void terminate() {
+        this.uncommitted.clear();
+        this.count = 0;
+    }
+}

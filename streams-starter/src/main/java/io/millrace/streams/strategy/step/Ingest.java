@@ -1,0 +1,55 @@
+package io.millrace.streams.strategy.step;
+
+import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.strategy.InvalidMessage;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.ProcessingStrategy;
+
+/**
+ * Runs the stream's input processor on each decoded message, with retries; a {@code null} result filters the
+ * message, a failure after the retries dead-letters it.
+ *
+ * @param <I> the input type
+ * @param <O> the type handed to the outputs
+ */
+public final class Ingest<I, O> extends ForwardingStep<I, O> {
+
+    private final InputProcessor<I, O> processor;
+
+    private final WorkerContext context;
+
+    private final RetryPolicy retry;
+
+    /**
+     * Creates the step.
+     * @param processor the input processor
+     * @param context the worker's context, already initialised with {@link InputProcessor#init}
+     * @param retry how processor failures are retried
+     * @param next the next step
+     */
+    public Ingest(InputProcessor<I, O> processor, WorkerContext context, RetryPolicy retry,
+            ProcessingStrategy<O> next) {
+        super(next);
+        this.processor = processor;
+        this.context = context;
+        this.retry = retry;
+    }
+
+    @Override
+    Message<O> process(Message<I> message) {
+        if (!message.hasPayload()) {
+            return message.withoutPayload();
+        }
+        this.context.setRecord(message.origin());
+        try {
+            O result = this.retry.call(() -> this.processor.ingest(message.payload(), this.context));
+            return (result != null) ? message.withPayload(result) : message.filtered();
+        }
+        catch (RuntimeException ex) {
+            return message.invalid(new InvalidMessage(InvalidMessage.Reason.PROCESSOR_FAILED, ex));
+        }
+        finally {
+            this.context.setRecord(null);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package io.millrace.streams.strategy.step;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
+
+import io.millrace.streams.strategy.InvalidMessage;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.MessageRejected;
+import io.millrace.streams.strategy.ProcessingStrategy;
+
+/**
+ * Sends each message's records, or its original record to the dead-letter topic, and hands the message on once the
+ * broker has acknowledged every one of them, in submission order.
+ *
+ * <p>A record the broker refuses for good (too large, invalid) dead-letters its input record instead. A failure the
+ * broker may get over (a timeout, a lost leader) fails the pipeline: nothing after it is committed, and the records
+ * are consumed again. A failed dead-letter send also fails the pipeline, so a dead letter never gets lost.
+ */
+public final class Produce implements ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> {
+
+    private final Producer<byte[], byte[]> producer;
+
+    private final DeadLetters deadLetters;
+
+    private final int maxPending;
+
+    private final PipelineListener listener;
+
+    private final ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next;
+
+    /** Sent messages in submission order; only the head may be handed on. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+    /** Guards waiting in {@link #join}; acknowledgements arrive on the producer's I/O thread. */
+    private final Object acknowledged = new Object();
+
+    private boolean closed;
+
+    /**
+     * Creates the step.
+     * @param producer sends the records; shared, never closed here
+     * @param deadLetters makes dead-letter records
+     * @param maxPending how many messages may wait for acknowledgement before {@link MessageRejected}
+     * @param listener hears what happened to each record
+     * @param next the next step
+     */
+    public Produce(Producer<byte[], byte[]> producer, DeadLetters deadLetters, int maxPending,
+            PipelineListener listener, ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
+        this.producer = producer;
+        this.deadLetters = deadLetters;
+        this.maxPending = maxPending;
+        this.listener = listener;
+        this.next = next;
+    }
+
+    @Override
+    public void submit(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+        if (this.closed) {
+            throw new IllegalStateException("step is closed");
+        }
+        if (this.pending.size() >= this.maxPending) {
+            throw MessageRejected.INSTANCE;
+        }
+        Pending entry = new Pending(message);
+        if (message.invalid() != null) {
+            entry.sendDeadLetter(message.invalid());
+        }
+        else if (message.hasPayload()) {
+            entry.send(message.payload());
+        }
+        this.pending.add(entry);
+    }
+
+    @Override
+    public void poll() {
+        Pending head;
+        while ((head = this.pending.peek()) != null && head.isDone()) {
+            if (head.failure != null) {
+                head.recover();
+                continue;
+            }
+            try {
+                this.next.submit(head.message);
+            }
+            catch (MessageRejected ex) {
+                break;
+            }
+            this.pending.poll();
+            head.report();
+        }
+        this.next.poll();
+    }
+
+    @Override
+    public void close() {
+        this.closed = true;
+    }
+
+    @Override
+    public void join(Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        while (!this.pending.isEmpty() && !deadline.passed()) {
+            poll();
+            awaitHead(deadline);
+        }
+        this.next.close();
+        this.next.join(deadline.remaining());
+    }
+
+    private void awaitHead(Deadline deadline) {
+        Pending head = this.pending.peek();
+        if (head == null || head.isDone()) {
+            return;
+        }
+        synchronized (this.acknowledged) {
+            if (!head.isDone()) {
+                Duration left = deadline.remaining();
+                long millis = (left != null) ? Math.max(1, Math.min(left.toMillis(), 100)) : 100;
+                try {
+                    this.acknowledged.wait(millis);
+                }
+                catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void terminate() {
+        this.closed = true;
+        this.pending.clear();
+        this.next.terminate();
+    }
+
+    /** One message waiting for the broker's acknowledgements. */
+    private final class Pending implements Callback {
+
+        private Message<List<ProducerRecord<byte[], byte[]>>> message;
+
+        private final AtomicInteger outstanding = new AtomicInteger();
+
+        /** The first failed send; written by the I/O thread before {@link #outstanding} reaches zero. */
+        private volatile Exception failure;
+
+        private boolean deadLettering;
+
+        Pending(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+            this.message = message;
+        }
+
+        boolean isDone() {
+            return this.outstanding.get() == 0;
+        }
+
+        void send(List<ProducerRecord<byte[], byte[]>> records) {
+            this.outstanding.set(records.size());
+            for (ProducerRecord<byte[], byte[]> record : records) {
+                sendOne(record);
+            }
+        }
+
+        void sendDeadLetter(InvalidMessage invalid) {
+            this.deadLettering = true;
+            this.failure = null;
+            this.outstanding.set(1);
+            sendOne(Produce.this.deadLetters.record(this.message.origin(), invalid));
+        }
+
+        private void sendOne(ProducerRecord<byte[], byte[]> record) {
+            try {
+                Produce.this.producer.send(record, this);
+            }
+            catch (KafkaException ex) {
+                onCompletion(null, ex);
+            }
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception exception) {
+            if (exception != null && this.failure == null) {
+                this.failure = exception;
+            }
+            if (this.outstanding.decrementAndGet() == 0) {
+                synchronized (Produce.this.acknowledged) {
+                    Produce.this.acknowledged.notifyAll();
+                }
+            }
+        }
+
+        /**
+         * Deals with a failed send on the poll thread: dead-letters the input record instead.
+         * @throws KafkaException if the pipeline must fail
+         */
+        void recover() {
+            Exception ex = this.failure;
+            if (this.deadLettering || ex instanceof RetriableException || this.message.origin() == null) {
+                throw new KafkaException("send failed for " + this.message + "; its offset is not committed", ex);
+            }
+            InvalidMessage invalid = new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED, ex);
+            this.message = this.message.invalid(invalid);
+            sendDeadLetter(invalid);
+        }
+
+        void report() {
+            PipelineListener listener = Produce.this.listener;
+            if (this.message.invalid() != null) {
+                listener.onDeadLettered(this.message, this.message.invalid());
+            }
+            else if (this.message.isFiltered()) {
+                listener.onFiltered(this.message);
+            }
+            else {
+                for (ProducerRecord<byte[], byte[]> record : this.message.payload()) {
+                    listener.onProduced(record.topic(), 1);
+                }
+            }
+            listener.onCompleted(this.message);
+        }
+    }
+}

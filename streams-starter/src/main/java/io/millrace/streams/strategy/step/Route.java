@@ -1,0 +1,134 @@
+package io.millrace.streams.strategy.step;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.millrace.streams.processor.Emitter;
+import io.millrace.streams.processor.FlatOutputProcessor;
+import io.millrace.streams.processor.OutputProcessor;
+import io.millrace.streams.schema.Schema;
+import io.millrace.streams.strategy.InvalidMessage;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.ProcessingStrategy;
+
+/**
+ * Runs every output processor on each message and encodes what they emit into records for their topics.
+ *
+ * <p>All or nothing: if an output processor fails after its retries, or an output fails its schema, the input
+ * record is dead-lettered and none of its outputs is sent, so a replay never produces half of a record.
+ *
+ * @param <I> the type the input processor returns
+ */
+public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[], byte[]>>> {
+
+    private final List<Output<I, ?>> outputs;
+
+    private final WorkerContext context;
+
+    private final RetryPolicy retry;
+
+    /**
+     * Creates the step.
+     * @param outputs the stream's outputs
+     * @param context the worker's context
+     * @param retry how processor failures are retried
+     * @param next the next step
+     */
+    public Route(List<Output<I, ?>> outputs, WorkerContext context, RetryPolicy retry,
+            ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
+        super(next);
+        this.outputs = List.copyOf(outputs);
+        this.context = context;
+        this.retry = retry;
+    }
+
+    @Override
+    Message<List<ProducerRecord<byte[], byte[]>>> process(Message<I> message) {
+        if (!message.hasPayload()) {
+            return message.withoutPayload();
+        }
+        ConsumerRecord<byte[], byte[]> origin = message.origin();
+        this.context.setRecord(origin);
+        try {
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(this.outputs.size());
+            for (Output<I, ?> output : this.outputs) {
+                output.emit(message.payload(), origin, this.context, this.retry, records);
+            }
+            return message.withPayload(records);
+        }
+        catch (RuntimeException ex) {
+            return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED, ex));
+        }
+        finally {
+            this.context.setRecord(null);
+        }
+    }
+
+    /**
+     * One output of a stream: its topic, schema and processor.
+     *
+     * @param topic the output topic
+     * @param schema encodes and validates the output messages
+     * @param processor makes the output messages
+     * @param <I> the type the input processor returns
+     * @param <O> the output message type
+     */
+    public record Output<I, O>(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor) {
+
+        /**
+         * An output from a one-to-one {@link OutputProcessor}.
+         * @param topic the output topic
+         * @param schema the output schema
+         * @param processor the processor
+         * @param <I> the type the input processor returns
+         * @param <O> the output message type
+         * @return the output
+         */
+        public static <I, O> Output<I, O> of(String topic, Schema<O> schema, OutputProcessor<I, O> processor) {
+            return new Output<>(topic, schema, (value, context, emitter) -> {
+                if (processor.filter(value)) {
+                    O result = processor.transform(value);
+                    if (result != null) {
+                        emitter.emit(processor.key(value, result), result);
+                    }
+                }
+            });
+        }
+
+        void emit(I value, ConsumerRecord<byte[], byte[]> origin, WorkerContext context, RetryPolicy retry,
+                List<ProducerRecord<byte[], byte[]>> records) {
+            int mark = records.size();
+            retry.call(() -> {
+                // A retried attempt starts from scratch: drop what a failed attempt emitted.
+                while (records.size() > mark) {
+                    records.remove(records.size() - 1);
+                }
+                this.processor.process(value, context, new RecordEmitter(origin, records));
+                return null;
+            });
+        }
+
+        private final class RecordEmitter implements Emitter<O> {
+
+            private final ConsumerRecord<byte[], byte[]> origin;
+
+            private final List<ProducerRecord<byte[], byte[]>> records;
+
+            RecordEmitter(ConsumerRecord<byte[], byte[]> origin, List<ProducerRecord<byte[], byte[]>> records) {
+                this.origin = origin;
+                this.records = records;
+            }
+
+            @Override
+            public void emit(byte[] key, O value) {
+                byte[] encoded = Output.this.schema.encode(value);
+                byte[] recordKey = (key != null) ? key : (this.origin != null) ? this.origin.key() : null;
+                this.records.add(new ProducerRecord<>(Output.this.topic, null, null, recordKey, encoded,
+                        (this.origin != null) ? this.origin.headers() : null));
+            }
+        }
+    }
+}

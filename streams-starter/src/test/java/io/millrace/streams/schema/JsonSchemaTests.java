@@ -1,0 +1,364 @@
+package io.millrace.streams.schema;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import org.assertj.core.api.ThrowableAssertAlternative;
+import org.assertj.core.api.ThrowingConsumer;
+import org.hibernate.validator.HibernateValidator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link JsonSchema}: one test per input rule.
+ */
+class JsonSchemaTests {
+
+    private static final String VALID = "{\"id\":1,\"name\":\"Rex\",\"value\":3,\"labels\":{\"kind\":\"dog\"}}";
+
+    // English messages whatever the machine's locale, since the tests compare them.
+    private static final Validator validator = Validation.byProvider(HibernateValidator.class)
+        .configure()
+        .defaultLocale(Locale.ENGLISH)
+        .buildValidatorFactory()
+        .getValidator();
+
+    private final JsonMapper mapper = JsonMapper.builder().build();
+
+    private final JsonSchema<Animal> schema = JsonSchema.of(Animal.class, this.mapper, validator);
+
+    @Test
+    void typeIsTheMessageType() {
+        assertThat(this.schema.type()).isEqualTo(Animal.class);
+    }
+
+    @Test
+    void decodesAValidMessageWithLabels() {
+        assertThat(this.schema.decode(bytes(VALID))).isEqualTo(new Animal(1L, "Rex", 3, Map.of("kind", "dog")));
+    }
+
+    @Test
+    void acceptsUnknownFields() {
+        Animal animal = this.schema
+            .decode(bytes("{\"id\":1,\"name\":\"Rex\",\"value\":3,\"owner\":{\"name\":\"Ann\"},\"tags\":[1,\"a\"]}"));
+        assertThat(animal).isEqualTo(new Animal(1L, "Rex", 3, null));
+    }
+
+    @Test
+    void acceptsUnknownFieldsEvenIfTheApplicationMapperRejectsThem() {
+        JsonMapper failing = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        JsonSchema<Animal> schema = JsonSchema.of(Animal.class, failing, validator);
+        assertThat(schema.decode(bytes("{\"id\":1,\"name\":\"Rex\",\"value\":3,\"owner\":\"Ann\"}")).name())
+            .isEqualTo("Rex");
+    }
+
+    @Test
+    void rejectsAStringForAnInt() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":\"5\"}").satisfies(violation("value: Cannot coerce String"));
+    }
+
+    @Test
+    void rejectsAStringForALong() {
+        assertInvalid("{\"id\":\"5\",\"name\":\"Rex\",\"value\":5}").satisfies(violation("id: Cannot coerce String"));
+    }
+
+    @Test
+    void rejectsANumberForAString() {
+        assertInvalid("{\"id\":1,\"name\":123,\"value\":5}").satisfies(violation("name: Cannot coerce Integer"));
+    }
+
+    @Test
+    void rejectsABooleanForAString() {
+        assertInvalid("{\"id\":1,\"name\":true,\"value\":5}").satisfies(violation("name: Cannot coerce Boolean"));
+    }
+
+    @Test
+    void rejectsAFractionForAnInt() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":1.5}")
+            .satisfies(violation("value: Cannot coerce Floating-point value (1.5)"));
+    }
+
+    @Test
+    void rejectsAWholeFloatForAnInt() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":1.0}")
+            .satisfies(violation("value: Cannot coerce Floating-point value (1.0)"));
+    }
+
+    @Test
+    void rejectsAnEmptyStringForANumberInsteadOfReadingNull() {
+        assertInvalid("{\"id\":\"\",\"name\":\"Rex\",\"value\":5}")
+            .satisfies(violation("id: Cannot coerce empty String"));
+    }
+
+    @Test
+    void rejectsASingleValueForAnArray() {
+        JsonSchema<Flock> schema = JsonSchema.of(Flock.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"names\":[\"Rex\"]}")).names()).containsExactly("Rex");
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"names\":\"Rex\"}")))
+            .satisfies(violation("names: Cannot deserialize value of type `java.util.ArrayList"));
+    }
+
+    @Test
+    void rejectsAnArrayWrappingASingleValue() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":[5]}")
+            .satisfies(violation("value: Cannot deserialize value of type `int` from Array value"));
+    }
+
+    @Test
+    void rejectsAnIntThatOverflows() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":3000000000}")
+            .satisfies(violation("value: Numeric value (3000000000) out of range of `int`"));
+    }
+
+    @Test
+    void rejectsALongThatOverflows() {
+        assertInvalid("{\"id\":99999999999999999999,\"name\":\"Rex\",\"value\":5}")
+            .satisfies(violation("id: Numeric value (99999999999999999999) out of range of `long`"));
+    }
+
+    @Test
+    void rejectsADoubleThatOverflowsToInfinity() {
+        assertMeasurementInvalid("{\"reading\":1e400,\"level\":0}", "reading: Numeric value (1e400) out of range");
+    }
+
+    @Test
+    void rejectsAFloatThatOverflowsToInfinity() {
+        assertMeasurementInvalid("{\"reading\":0,\"ratio\":3.5e38,\"level\":0}",
+                "ratio: Numeric value (3.5e38) out of range");
+    }
+
+    @Test
+    void rejectsNotANumberGivenAsAString() {
+        assertMeasurementInvalid("{\"reading\":\"NaN\",\"level\":0}", "reading: Cannot coerce String value (\"NaN\")");
+    }
+
+    @Test
+    void rejectsAByteOutsideItsSignedRange() {
+        assertMeasurementInvalid("{\"reading\":0,\"level\":200}", "level: Numeric value (200) out of range of `byte`");
+    }
+
+    @Test
+    void acceptsAnIntegerForADoubleAndTheFullByteRange() {
+        JsonSchema<Measurement> schema = JsonSchema.of(Measurement.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"reading\":1,\"ratio\":0.5,\"level\":-128,\"unit\":\"KG\"}")))
+            .isEqualTo(new Measurement(1.0, 0.5f, (byte) -128, Unit.KG));
+    }
+
+    @Test
+    void rejectsANumberForAnEnum() {
+        assertMeasurementInvalid("{\"reading\":0,\"level\":0,\"unit\":0}", "unit: Cannot deserialize value of type");
+    }
+
+    @Test
+    void rejectsNullForAPrimitive() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":null}")
+            .satisfies(violation("value: Cannot map `null` into type `int`"));
+    }
+
+    @Test
+    void rejectsAMissingPrimitiveRatherThanReadingZero() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\"}").satisfies(violation("value: Cannot map `null` into type `int`"));
+    }
+
+    @Test
+    void rejectsDuplicateKeys() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"name\":\"Max\",\"value\":5}")
+            .satisfies(violation("Duplicate Object property \"name\""));
+    }
+
+    @Test
+    void rejectsDuplicateKeysInANestedMap() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":5,\"labels\":{\"a\":\"x\",\"a\":\"y\"}}")
+            .satisfies(violation("labels: Duplicate Object property \"a\""));
+    }
+
+    @Test
+    void rejectsANumberAsALabelValue() {
+        assertInvalid("{\"id\":1,\"name\":\"Rex\",\"value\":5,\"labels\":{\"a\":1}}")
+            .satisfies(violation("labels.a: Cannot coerce Integer value (1) to `java.lang.String` value"));
+    }
+
+    @Test
+    void rejectsANullValueAsATombstone() {
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> this.schema.decode(null))
+            .satisfies(violation("value is null (a tombstone)"));
+    }
+
+    @Test
+    void rejectsAnEmptyValue() {
+        assertInvalid("").satisfies(violation("value is empty"));
+    }
+
+    @Test
+    void rejectsAWhitespaceOnlyValue() {
+        assertInvalid(" \t\r\n ").satisfies(violation("value is empty"));
+    }
+
+    @Test
+    void rejectsTrailingGarbage() {
+        assertInvalid(VALID + " x").satisfies(violation("Unrecognized token 'x'"));
+    }
+
+    @Test
+    void rejectsASecondValueAfterTheFirst() {
+        assertInvalid(VALID + " {}").satisfies(violation("Trailing token"));
+    }
+
+    @Test
+    void acceptsTrailingWhitespace() {
+        assertThat(this.schema.decode(bytes(VALID + " \r\n")).name()).isEqualTo("Rex");
+    }
+
+    @Test
+    void rejectsAJsonNullRoot() {
+        assertInvalid(" null ").satisfies(violation("value is JSON null"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "\"Rex\"", "5", "true", "[]", "[" + VALID + "]" })
+    void rejectsARootThatIsNotAnObject(String json) {
+        assertInvalid(json);
+    }
+
+    @Test
+    void staysStrictWhenTheApplicationMapperIsLenient() {
+        JsonMapper lenient = JsonMapper.builder()
+            .enable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.ACCEPT_FLOAT_AS_INT, DeserializationFeature.UNWRAP_SINGLE_VALUE_ARRAYS,
+                    DeserializationFeature.ACCEPT_EMPTY_STRING_AS_NULL_OBJECT)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_JAVA_COMMENTS,
+                    JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .build();
+        JsonSchema<Animal> schema = JsonSchema.of(Animal.class, lenient, null);
+        assertThat(List.of("{\"id\":1,\"name\":\"Rex\",\"value\":\"5\"}", "{\"id\":1,\"name\":\"Rex\",\"value\":1.0}",
+                "{\"id\":1,\"name\":\"Rex\",\"value\":[5]}", "{\"id\":\"\",\"name\":\"Rex\",\"value\":5}",
+                "{\"id\":1,\"name\":\"Rex\",\"value\":null}", VALID + " {}", "{'id':1,'name':'Rex','value':5}",
+                "{\"id\":1,\"name\":\"Rex\",\"value\":5 /* five */}", "{\"id\":1,\"name\":\"Rex\",\"value\":5,}"))
+            .allSatisfy((json) -> assertThatExceptionOfType(SchemaException.class)
+                .isThrownBy(() -> schema.decode(bytes(json))));
+    }
+
+    @Test
+    void reportsAConstraintViolationWithItsProperty() {
+        assertInvalid("{\"id\":1,\"name\":\" \",\"value\":5}")
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("name: must not be blank"))
+            .withMessage("Invalid Animal: name: must not be blank");
+    }
+
+    @Test
+    void reportsEveryConstraintViolationSorted() {
+        assertInvalid("{\"name\":\"\",\"value\":-1}")
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("id: must not be null",
+                    "name: must not be blank", "value: must be greater than or equal to 0"));
+    }
+
+    @Test
+    void skipsBeanValidationWithoutAValidator() {
+        JsonSchema<Animal> schema = JsonSchema.of(Animal.class, this.mapper, null);
+        assertThat(schema.decode(bytes("{\"name\":\"\",\"value\":-1}"))).isEqualTo(new Animal(null, "", -1, null));
+    }
+
+    @Test
+    void reportsAFailingConstructorAsASchemaException() {
+        JsonSchema<Range> schema = JsonSchema.of(Range.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"low\":2,\"high\":1}")))
+            .satisfies((ex) -> assertThat(ex.violations()).singleElement().asString().contains("low must not exceed high"));
+    }
+
+    @Test
+    void keepsJacksonsExceptionAsTheCauseButNotItsVerboseMessage() {
+        assertInvalid("{\n\"id\":1,\n\"name\":\"Rex\",\n\"value\":\"5\"\n}")
+            .withCauseInstanceOf(JacksonException.class)
+            .satisfies((ex) -> assertThat(ex.violations()).singleElement()
+                .asString()
+                .isEqualTo("value: Cannot coerce String value (\"5\") to `int` value"));
+    }
+
+    @Test
+    void encodesAndDecodesARoundTrip() {
+        Animal animal = new Animal(7L, "Max", 0, Map.of("kind", "cat", "colour", "black"));
+        byte[] encoded = this.schema.encode(animal);
+        assertThat(this.schema.decode(encoded)).isEqualTo(animal);
+    }
+
+    @Test
+    void encodesWithTheApplicationMapper() {
+        assertThat(new String(this.schema.encode(new Animal(7L, "Max", 0, null)), StandardCharsets.UTF_8))
+            .isEqualTo(new String(this.mapper.writeValueAsBytes(new Animal(7L, "Max", 0, null)),
+                    StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void encodeRejectsAnInvalidValue() {
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> this.schema.encode(new Animal(7L, " ", 0, null)))
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("name: must not be blank"));
+    }
+
+    @Test
+    void encodeRejectsNull() {
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> this.schema.encode(null))
+            .satisfies(violation("value is null"));
+    }
+
+    private ThrowableAssertAlternative<SchemaException> assertInvalid(String json) {
+        return assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> this.schema.decode(bytes(json)));
+    }
+
+    private void assertMeasurementInvalid(String json, String violation) {
+        JsonSchema<Measurement> schema = JsonSchema.of(Measurement.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> schema.decode(bytes(json)))
+            .satisfies(violation(violation));
+    }
+
+    private static ThrowingConsumer<SchemaException> violation(String prefix) {
+        return (ex) -> assertThat(ex.violations()).singleElement().asString().startsWith(prefix);
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    record Animal(@NotNull Long id, @NotBlank String name, @PositiveOrZero int value, Map<String, String> labels) {
+    }
+
+    record Flock(List<String> names) {
+    }
+
+    record Measurement(double reading, Float ratio, byte level, Unit unit) {
+    }
+
+    enum Unit {
+
+        KG, LB
+
+    }
+
+    record Range(int low, int high) {
+
+        Range {
+            if (low > high) {
+                throw new IllegalArgumentException("low must not exceed high");
+            }
+        }
+    }
+}
