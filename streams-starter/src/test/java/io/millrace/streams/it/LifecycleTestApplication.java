@@ -41,12 +41,13 @@ public class LifecycleTestApplication {
         }
     }
 
+    /** Passes payloads through, but turns kind {@code bad-output} into an output that fails its schema. */
     @StreamProcessor(stream = "flaky", output = "flaky-out")
     static class PassThrough implements OutputProcessor<Payload, Payload> {
 
         @Override
         public Payload transform(Payload payload) {
-            return payload;
+            return payload.kind().equals("bad-output") ? new Payload(payload.id(), " ") : payload;
         }
     }
 

@@ -75,15 +75,23 @@ class StreamLifecycleIntegrationTests {
                 new String[] { "1", "{\"id\": 1, \"kind\": \"fine\"}" },
                 new String[] { "2", "{\"id\": 2, \"kind\": \"poison\"}" },
                 new String[] { "3", "{\"id\": 3, \"kind\": \"transient\"}" },
-                new String[] { "4", "{\"id\": 4, \"kind\": \"fine\"}" }));
-        await().atMost(Duration.ofSeconds(60)).until(() -> manager.stream("flaky").orElseThrow().processed() >= 4);
+                new String[] { "4", "{\"id\": 4, \"kind\": \"fine\"}" },
+                new String[] { "5", "{\"id\": 5, \"kind\": \"bad-output\"}" }));
+        await().atMost(Duration.ofSeconds(60)).until(() -> manager.stream("flaky").orElseThrow().processed() >= 5);
 
         assertThat(LifecycleTestApplication.ATTEMPTS.get(2L)).hasValue(3);
         assertThat(LifecycleTestApplication.ATTEMPTS.get(3L)).hasValue(2);
         assertThat(TestKafka.readAll("flaky-out")).extracting((record) -> TestKafka.utf8(record.key()))
             .containsExactlyInAnyOrder("1", "3", "4");
         List<ConsumerRecord<byte[], byte[]>> dead = TestKafka.readAll("flaky-in-dlt");
-        assertThat(dead).singleElement().satisfies((letter) -> {
+        assertThat(dead).hasSize(2);
+        assertThat(dead).filteredOn((letter) -> TestKafka.utf8(letter.key()).equals("5")).singleElement()
+            .satisfies((letter) -> {
+                assertThat(TestKafka.header(letter, DeadLetters.REASON)).isEqualTo("OUTPUT_FAILED");
+                assertThat(TestKafka.header(letter, DeadLetters.EXCEPTION_MESSAGE)).contains("kind");
+            });
+        assertThat(dead).filteredOn((letter) -> TestKafka.utf8(letter.key()).equals("2")).singleElement()
+            .satisfies((letter) -> {
             assertThat(TestKafka.utf8(letter.key())).isEqualTo("2");
             assertThat(TestKafka.utf8(letter.value())).isEqualTo("{\"id\": 2, \"kind\": \"poison\"}");
             assertThat(TestKafka.header(letter, DeadLetters.REASON)).isEqualTo("PROCESSOR_FAILED");
@@ -93,7 +101,10 @@ class StreamLifecycleIntegrationTests {
             assertThat(TestKafka.header(letter, DeadLetters.EXCEPTION_STACKTRACE)).contains("FlakyIngest.ingest");
         });
         assertThat(manager.stream("flaky").orElseThrow().state()).isEqualTo(StreamState.RUNNING);
-        assertThat(manager.stream("flaky").orElseThrow().deadLettered()).isEqualTo(1);
+        assertThat(manager.stream("flaky").orElseThrow().deadLettered()).isEqualTo(2);
+        // Created by the stream with the input's partition count.
+        assertThat(TestKafka.partitions("flaky-out")).isEqualTo(2);
+        assertThat(TestKafka.partitions("flaky-in-dlt")).isEqualTo(2);
     }
 
     @Test
