@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import io.millrace.streams.runtime.Guarantee;
+import io.millrace.streams.strategy.step.RunTaskInThreads;
 
 /**
  * Configuration of Millrace streams: everything under {@code millrace.*}.
@@ -19,12 +20,6 @@ public class MillraceProperties {
      * {@code spring.application.name}.
      */
     private String applicationId;
-
-    /**
-     * Directory of RocksDB stores and checkpoints. Defaults to
-     * {@code ${java.io.tmpdir}/millrace/<application-id>}.
-     */
-    private String stateDir;
 
     private final Topics topics = new Topics();
 
@@ -39,14 +34,6 @@ public class MillraceProperties {
 
     public void setApplicationId(String applicationId) {
         this.applicationId = applicationId;
-    }
-
-    public String getStateDir() {
-        return this.stateDir;
-    }
-
-    public void setStateDir(String stateDir) {
-        this.stateDir = stateDir;
     }
 
     public Topics getTopics() {
@@ -100,6 +87,22 @@ public class MillraceProperties {
          * Consumer clients for this stream, each on its own thread.
          */
         private int concurrency = 1;
+
+        /**
+         * Processing threads per consumer client. With more than one, records of one key (see ordering) stay in
+         * order and different keys run in parallel, whatever the partition count.
+         */
+        private int workers = 1;
+
+        /**
+         * Which records stay in order when workers > 1: key, partition or none.
+         */
+        private RunTaskInThreads.Ordering ordering = RunTaskInThreads.Ordering.KEY;
+
+        /**
+         * Whether workers run on virtual threads (needs Java 21 or later; platform threads otherwise).
+         */
+        private boolean virtualThreads;
 
         /**
          * Records the pipeline holds before it stops fetching (backpressure).
@@ -165,6 +168,30 @@ public class MillraceProperties {
 
         public void setConcurrency(int concurrency) {
             this.concurrency = concurrency;
+        }
+
+        public int getWorkers() {
+            return this.workers;
+        }
+
+        public void setWorkers(int workers) {
+            this.workers = workers;
+        }
+
+        public RunTaskInThreads.Ordering getOrdering() {
+            return this.ordering;
+        }
+
+        public void setOrdering(RunTaskInThreads.Ordering ordering) {
+            this.ordering = ordering;
+        }
+
+        public boolean isVirtualThreads() {
+            return this.virtualThreads;
+        }
+
+        public void setVirtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
         }
 
         public int getMaxInFlight() {

@@ -32,6 +32,7 @@ final class StreamSettingsMapper {
                 new RetryPolicy(retry.getMaxAttempts(), retry.getBackoff(), retry.getMultiplier(),
                         retry.getMaxBackoff()),
                 configured.getShutdownTimeout(), configured.getProperties(), configured.getConsumer(),
-                configured.getProducer());
+                configured.getProducer(), new StreamSettings.Workers(configured.getWorkers(),
+                        configured.getOrdering(), configured.isVirtualThreads()));
     }
 }

@@ -20,6 +20,9 @@ import io.millrace.streams.strategy.step.DeadLetters;
 import io.millrace.streams.strategy.step.Ingest;
 import io.millrace.streams.strategy.step.Produce;
 import io.millrace.streams.strategy.step.Route;
+import io.millrace.streams.strategy.step.RunTaskInThreads;
+import io.millrace.streams.strategy.step.Task;
+import io.millrace.streams.strategy.step.WorkerPool;
 import io.millrace.streams.strategy.step.WorkerContext;
 
 /**
@@ -42,7 +45,11 @@ final class PipelineFactory implements ProcessingStrategyFactory {
 
     private final Clock clock;
 
+    /** The poll thread's worker, when there is one worker. */
     private final WorkerContext context;
+
+    /** The workers, when there are several. */
+    private final WorkerPool pool;
 
     PipelineFactory(StreamDefinition definition, StreamSettings settings, Producer<byte[], byte[]> producer,
             DeadLetters deadLetters, StreamStats stats, Clock clock) {
@@ -52,8 +59,17 @@ final class PipelineFactory implements ProcessingStrategyFactory {
         this.deadLetters = deadLetters;
         this.stats = stats;
         this.clock = clock;
-        this.context = new WorkerContext(definition.name(), settings.properties());
-        definition.inputProcessor().init(this.context);
+        StreamSettings.Workers workers = settings.workers();
+        if (workers.count() > 1) {
+            this.context = null;
+            this.pool = new WorkerPool("millrace-" + definition.name(), workers.count(), workers.virtualThreads(),
+                    definition.name(), settings.properties(), definition.inputProcessor()::init);
+        }
+        else {
+            this.context = new WorkerContext(definition.name(), settings.properties());
+            this.pool = null;
+            definition.inputProcessor().init(this.context);
+        }
     }
 
     @Override
@@ -64,9 +80,24 @@ final class PipelineFactory implements ProcessingStrategyFactory {
                 this.settings.commitInterval(), this.settings.commitRecords(), this.clock);
         Produce produce = new Produce(this.producer, this.deadLetters, this.settings.maxInFlight(), this.stats,
                 commitOffsets);
-        Route route = new Route((List) this.definition.outputs(), this.context, this.settings.retry(), produce);
-        Ingest ingest = new Ingest((InputProcessor) this.definition.inputProcessor(), this.context,
-                this.settings.retry(), route);
+        InputProcessor processor = this.definition.inputProcessor();
+        List outputs = this.definition.outputs();
+        if (this.pool != null) {
+            Task work = Ingest.task(processor, this.settings.retry()).andThen(Route.task(outputs,
+                    this.settings.retry()));
+            RunTaskInThreads threads = new RunTaskInThreads(work, this.pool, this.settings.workers().ordering(),
+                    this.settings.maxInFlight(), produce);
+            return new Decode((Schema) this.definition.inputSchema(), threads);
+        }
+        Route route = new Route(outputs, this.context, this.settings.retry(), produce);
+        Ingest ingest = new Ingest(processor, this.context, this.settings.retry(), route);
         return new Decode((Schema) this.definition.inputSchema(), ingest);
+    }
+
+    @Override
+    public void shutdown() {
+        if (this.pool != null) {
+            this.pool.close();
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.millrace.streams.strategy.step.RetryPolicy;
+import io.millrace.streams.strategy.step.RunTaskInThreads;
 
 /**
  * How one stream runs: the resolved {@code millrace.streams.<name>.*} properties.
@@ -21,19 +22,32 @@ import io.millrace.streams.strategy.step.RetryPolicy;
  * @param properties handed to the processors through their context
  * @param consumer extra consumer properties
  * @param producer extra producer properties
+ * @param workers how records are processed in parallel within one consumer client
  */
 public record StreamSettings(boolean enabled, Guarantee guarantee, int concurrency, int maxInFlight,
         String deadLetterTopic, Duration commitInterval, int commitRecords, RetryPolicy retry,
         Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
-        Map<String, String> producer) {
+        Map<String, String> producer, Workers workers) {
 
     /** The defaults of a stream with no properties. */
     public static final StreamSettings DEFAULTS = new StreamSettings(true, Guarantee.AT_LEAST_ONCE, 1, 1000, null,
             Duration.ofSeconds(1), 10_000, new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)),
             Duration.ofSeconds(30), Map.of(), Map.of(), Map.of());
 
+    /**
+     * Settings with one worker per consumer client: records are processed on the poll thread.
+     */
+    public StreamSettings(boolean enabled, Guarantee guarantee, int concurrency, int maxInFlight,
+            String deadLetterTopic, Duration commitInterval, int commitRecords, RetryPolicy retry,
+            Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
+            Map<String, String> producer) {
+        this(enabled, guarantee, concurrency, maxInFlight, deadLetterTopic, commitInterval, commitRecords, retry,
+                shutdownTimeout, properties, consumer, producer, Workers.ONE);
+    }
+
     public StreamSettings {
         Objects.requireNonNull(guarantee, "guarantee");
+        Objects.requireNonNull(workers, "workers");
         if (concurrency < 1 || maxInFlight < 1 || commitRecords < 1) {
             throw new IllegalArgumentException("concurrency, max-in-flight and commit records must be positive");
         }
@@ -50,5 +64,25 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
     public String deadLetterTopicFor(String input) {
         return (this.deadLetterTopic != null && !this.deadLetterTopic.isBlank()) ? this.deadLetterTopic
                 : input + "-dlt";
+    }
+
+    /**
+     * How records are processed in parallel within one consumer client.
+     *
+     * @param count worker threads; 1 processes on the poll thread
+     * @param ordering which records stay in order
+     * @param virtualThreads whether workers run on virtual threads (Java 21+)
+     */
+    public record Workers(int count, RunTaskInThreads.Ordering ordering, boolean virtualThreads) {
+
+        /** One worker: processing on the poll thread. */
+        public static final Workers ONE = new Workers(1, RunTaskInThreads.Ordering.KEY, false);
+
+        public Workers {
+            Objects.requireNonNull(ordering, "ordering");
+            if (count < 1) {
+                throw new IllegalArgumentException("workers must be at least 1");
+            }
+        }
     }
 }

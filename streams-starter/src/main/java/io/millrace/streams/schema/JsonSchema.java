@@ -90,8 +90,12 @@ public final class JsonSchema<T> implements Schema<T> {
         if (data == null) {
             throw failure("Cannot decode ", "value is null (a tombstone)");
         }
-        if (isBlank(data)) {
+        int start = skipWhitespace(data);
+        if (start == data.length) {
             throw failure("Cannot decode ", "value is empty");
+        }
+        if (isUtf16Or32(data, start)) {
+            throw failure("Cannot decode ", "value is not UTF-8");
         }
         T value;
         try {
@@ -137,13 +141,22 @@ public final class JsonSchema<T> implements Schema<T> {
         return path.isEmpty() ? violation.getMessage() : path + ": " + violation.getMessage();
     }
 
-    private static boolean isBlank(byte[] data) {
-        for (byte b : data) {
-            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                return false;
-            }
+    private static int skipWhitespace(byte[] data) {
+        int i = 0;
+        while (i < data.length && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r')) {
+            i++;
         }
-        return true;
+        return i;
+    }
+
+    /**
+     * Whether the value starts like UTF-16 or UTF-32, which Jackson would otherwise detect and accept although
+     * JSON between systems must be UTF-8 (RFC 8259, section 8.1). A zero byte never occurs in UTF-8 JSON outside
+     * a string, nor do 0xFE and 0xFF (the UTF-16 byte order marks) anywhere.
+     */
+    private static boolean isUtf16Or32(byte[] data, int start) {
+        int first = data[start] & 0xFF;
+        return first == 0 || first >= 0xFE || (start + 1 < data.length && data[start + 1] == 0);
     }
 
     private SchemaException failure(String prefix, String violation) {

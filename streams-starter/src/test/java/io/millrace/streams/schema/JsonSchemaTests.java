@@ -1,5 +1,6 @@
 package io.millrace.streams.schema;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,6 +221,34 @@ class JsonSchemaTests {
     }
 
     @Test
+    void rejectsMalformedUtf8InsideAString() {
+        byte[] data = bytes("{\"id\":1,\"name\":\"R?x\",\"value\":5}");
+        data[17] = (byte) 0xFF;
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> this.schema.decode(data))
+            .satisfies(violation("name: Invalid UTF-8"));
+    }
+
+    @Test
+    void rejectsUtf16AndUtf32WhichJacksonWouldDetectAndAccept() {
+        assertThat(List.of(StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE, StandardCharsets.UTF_16,
+                Charset.forName("UTF-32BE"), Charset.forName("UTF-32LE")))
+            .allSatisfy((charset) -> assertThatExceptionOfType(SchemaException.class)
+                .isThrownBy(() -> this.schema.decode((" " + VALID).getBytes(charset)))
+                .satisfies(violation("value is not UTF-8")));
+    }
+
+    @Test
+    void acceptsAUtf8ByteOrderMark() {
+        byte[] json = bytes(VALID);
+        byte[] data = new byte[json.length + 3];
+        data[0] = (byte) 0xEF;
+        data[1] = (byte) 0xBB;
+        data[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, data, 3, json.length);
+        assertThat(this.schema.decode(data).name()).isEqualTo("Rex");
+    }
+
+    @Test
     void rejectsTrailingGarbage() {
         assertInvalid(VALID + " x").satisfies(violation("Unrecognized token 'x'"));
     }
@@ -250,7 +287,7 @@ class JsonSchemaTests {
         JsonSchema<Animal> schema = JsonSchema.of(Animal.class, lenient, null);
         assertThat(List.of("{\"id\":1,\"name\":\"Rex\",\"value\":\"5\"}", "{\"id\":1,\"name\":\"Rex\",\"value\":1.0}",
                 "{\"id\":1,\"name\":\"Rex\",\"value\":[5]}", "{\"id\":\"\",\"name\":\"Rex\",\"value\":5}",
-                "{\"id\":1,\"name\":\"Rex\",\"value\":null}", VALID + " {}", "{'id':1,'name':'Rex','value':5}",
+                "{\"id\":1,\"name\":\"Rex\",\"value\":null}", "{\"id\":1,\"name\":\"Rex\"}", VALID + " {}", "{'id':1,'name':'Rex','value':5}",
                 "{\"id\":1,\"name\":\"Rex\",\"value\":5 /* five */}", "{\"id\":1,\"name\":\"Rex\",\"value\":5,}"))
             .allSatisfy((json) -> assertThatExceptionOfType(SchemaException.class)
                 .isThrownBy(() -> schema.decode(bytes(json))));
@@ -281,7 +318,17 @@ class JsonSchemaTests {
         JsonSchema<Range> schema = JsonSchema.of(Range.class, this.mapper, validator);
         assertThatExceptionOfType(SchemaException.class)
             .isThrownBy(() -> schema.decode(bytes("{\"low\":2,\"high\":1}")))
-            .satisfies((ex) -> assertThat(ex.violations()).singleElement().asString().contains("low must not exceed high"));
+            .withCauseInstanceOf(JacksonException.class)
+            .satisfies(violation("Cannot construct instance of"))
+            .satisfies((ex) -> assertThat(ex.violations()).singleElement().asString().endsWith("low must not exceed high"));
+    }
+
+    @Test
+    void reportsAnyOtherDecodingFailureAsASchemaException() {
+        JsonSchema<Broken> schema = JsonSchema.of(Broken.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> schema.decode(bytes("{\"x\":1}")))
+            .withCauseInstanceOf(IllegalStateException.class)
+            .satisfies(violation("java.lang.IllegalStateException: broken deserializer"));
     }
 
     @Test
@@ -312,6 +359,22 @@ class JsonSchemaTests {
         assertThatExceptionOfType(SchemaException.class)
             .isThrownBy(() -> this.schema.encode(new Animal(7L, " ", 0, null)))
             .satisfies((ex) -> assertThat(ex.violations()).containsExactly("name: must not be blank"));
+    }
+
+    @Test
+    void encodeReportsAFailingAccessorAsASchemaException() {
+        JsonSchema<Faulty> schema = JsonSchema.of(Faulty.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> schema.encode(new Faulty(1)))
+            .withCauseInstanceOf(JacksonException.class)
+            .satisfies(violation("x: broken accessor"));
+    }
+
+    @Test
+    void encodeReportsAnyOtherEncodingFailureAsASchemaException() {
+        JsonSchema<Broken> schema = JsonSchema.of(Broken.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> schema.encode(new Broken(1)))
+            .withCauseInstanceOf(IllegalStateException.class)
+            .satisfies(violation("java.lang.IllegalStateException: broken serializer"));
     }
 
     @Test
@@ -351,6 +414,36 @@ class JsonSchemaTests {
 
         KG, LB
 
+    }
+
+    @JsonDeserialize(using = BrokenDeserializer.class)
+    @JsonSerialize(using = BrokenSerializer.class)
+    record Broken(int x) {
+    }
+
+    // Jackson does not wrap what a root (de)serializer throws, so only JsonSchema stands between it and the caller.
+    static class BrokenDeserializer extends ValueDeserializer<Broken> {
+
+        @Override
+        public Broken deserialize(JsonParser parser, DeserializationContext context) {
+            throw new IllegalStateException("broken deserializer");
+        }
+    }
+
+    static class BrokenSerializer extends ValueSerializer<Broken> {
+
+        @Override
+        public void serialize(Broken value, JsonGenerator generator, SerializationContext context) {
+            throw new IllegalStateException("broken serializer");
+        }
+    }
+
+    record Faulty(int x) {
+
+        @Override
+        public int x() {
+            throw new IllegalStateException("broken accessor");
+        }
     }
 
     record Range(int low, int high) {

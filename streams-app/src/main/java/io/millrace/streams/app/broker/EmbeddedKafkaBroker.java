@@ -53,20 +53,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final int port;
 
+    private final String bootstrapServers;
+
     private final Path logDir;
 
     private final Map<String, String> overrides;
 
-    // Guarded by this; all three are set together by start() and server cleared by stop().
+    // Guarded by this; set by start(), server cleared by stop().
     private KafkaRaftServer server;
-
-    private String bootstrapServers;
 
     private String clusterId;
 
     /**
      * Create a broker that is not started yet.
-     * @param port the client port, or 0 to take a free port on each start
+     * @param port the client port, or 0 to take one that is free now
      * @param logDir the log directory, created and formatted if needed
      */
     public EmbeddedKafkaBroker(int port, Path logDir) {
@@ -75,7 +75,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Create a broker that is not started yet.
-     * @param port the client port, or 0 to take a free port on each start
+     * @param port the client port, or 0 to take one that is free now
      * @param logDir the log directory, created and formatted if needed
      * @param overrides broker configuration that replaces or adds to the defaults
      */
@@ -83,7 +83,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Port must be between 0 and 65535, not " + port);
         }
-        this.port = port;
+        // Chosen now rather than at start, so that the address is known (and can be handed
+        // to the clients' configuration) before the broker runs, and stays across restarts.
+        this.port = (port != 0) ? port : freePort();
+        this.bootstrapServers = HOST + ":" + this.port;
         this.logDir = logDir.toAbsolutePath().normalize();
         this.overrides = Map.copyOf(overrides);
     }
@@ -99,17 +102,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         long startNanos = System.nanoTime();
-        int brokerPort = (this.port != 0) ? this.port : freePort();
-        int controllerPort = freePort();
-        String bootstrap = HOST + ":" + brokerPort;
         KafkaRaftServer candidate = null;
         try {
             String formattedClusterId = formatIfNew();
-            KafkaConfig config = new KafkaConfig(serverProperties(brokerPort, controllerPort), false);
+            KafkaConfig config = new KafkaConfig(serverProperties(this.port, freePort()), false);
             candidate = new KafkaRaftServer(config, Time.SYSTEM);
             candidate.startup();
             this.server = candidate;
-            this.bootstrapServers = bootstrap;
             this.clusterId = formattedClusterId;
         }
         catch (Exception ex) {
@@ -117,11 +116,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // The controller may be up when the broker half fails (a taken port, say).
                 shutdown(candidate);
             }
-            throw new IllegalStateException("Could not start the embedded Kafka broker on " + bootstrap
+            throw new IllegalStateException("Could not start the embedded Kafka broker on " + this.bootstrapServers
                     + " with log directory " + this.logDir + ": " + ex.getMessage(), ex);
         }
-        logger.info("Embedded Kafka broker started on {} in {} ms (cluster {}, log directory {})", bootstrap,
-                Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), this.clusterId, this.logDir);
+        logger.info("Embedded Kafka broker started on {} in {} ms (cluster {}, log directory {})",
+                this.bootstrapServers, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), this.clusterId,
+                this.logDir);
     }
 
     /**
@@ -156,14 +156,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Return the {@code host:port} clients connect to.
-     * @return the bootstrap servers of the running broker
-     * @throws IllegalStateException if the broker was never started
+     * Return the {@code host:port} clients connect to, known before the broker starts.
+     * @return the bootstrap servers
      */
-    public synchronized String bootstrapServers() {
-        if (this.bootstrapServers == null) {
-            throw new IllegalStateException("The embedded Kafka broker has not been started");
-        }
+    public String bootstrapServers() {
         return this.bootstrapServers;
     }
 
@@ -263,7 +259,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Return a port that was free a moment ago. Another process may take it before Kafka
-     * binds it; a start that fails that way reports the port in its exception.
+     * binds it; a start that fails that way reports the address in its exception.
      */
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -9,8 +9,11 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.util.Assert;
 
 /**
- * Ties a started {@link EmbeddedKafkaBroker} to the application context, so that it is the
- * last thing to stop.
+ * Ties an {@link EmbeddedKafkaBroker} to the application context, so that it is the first
+ * thing to start and the last to stop.
+ *
+ * <p>The broker starts on {@link ApplicationPreparedEvent}: logging is configured by then,
+ * and the context is not refreshed yet, so no bean, and no Kafka client, exists.
  *
  * <p>Closing a context runs, in this order: the {@code ContextClosedEvent} listeners, the
  * {@code stop()} of lifecycle beans (the streams finish their work and commit), then the
@@ -18,7 +21,7 @@ import org.springframework.util.Assert;
  * producers are closed, which still talks to the broker). The broker is registered as a
  * disposable singleton before the context is refreshed, ahead of every other bean, so it is
  * destroyed after all of them. A context that fails to refresh destroys its singletons too;
- * a failure before the context exists stops the broker on {@link ApplicationFailedEvent}.
+ * any other failure of the application stops the broker on {@link ApplicationFailedEvent}.
  */
 class EmbeddedKafkaBrokerRegistrar implements ApplicationListener<SpringApplicationEvent> {
 
@@ -35,6 +38,7 @@ class EmbeddedKafkaBrokerRegistrar implements ApplicationListener<SpringApplicat
     public void onApplicationEvent(SpringApplicationEvent event) {
         if (event instanceof ApplicationPreparedEvent prepared) {
             register(prepared.getApplicationContext().getBeanFactory());
+            this.broker.start();
         }
         else if (event instanceof ApplicationFailedEvent) {
             this.broker.stop();

@@ -15,13 +15,13 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts the {@link EmbeddedKafkaBroker} while the environment is prepared, before any bean
- * exists, and points {@code spring.kafka.bootstrap-servers} at it.
+ * Sets up the {@link EmbeddedKafkaBroker} while the environment is prepared: points
+ * {@code spring.kafka.bootstrap-servers} at it and hands it to an
+ * {@link EmbeddedKafkaBrokerRegistrar}, which starts it before any bean exists and stops it
+ * after every bean has been stopped and destroyed.
  *
  * <p>Enabled by {@code millrace.embedded-broker.enabled}; when that is not set, enabled
- * unless {@code spring.kafka.bootstrap-servers} is. The broker is then handed to an
- * {@link EmbeddedKafkaBrokerRegistrar}, which stops it after every bean of the application
- * context has been stopped and destroyed.
+ * unless {@code spring.kafka.bootstrap-servers} is.
  */
 public class EmbeddedKafkaEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -72,14 +72,12 @@ public class EmbeddedKafkaEnvironmentPostProcessor implements EnvironmentPostPro
             return;
         }
         EmbeddedKafkaBroker broker = this.brokerFactory.apply(properties);
-        long startNanos = System.nanoTime();
-        broker.start();
-        long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
-        environment.getPropertySources()
-            .addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(BOOTSTRAP_SERVERS, broker.bootstrapServers())));
+        // Not started here: logging is configured after the post-processors run, and a broker
+        // running by then would log through Logback while Boot resets it.
+        Map<String, Object> bootstrapServers = Map.of(BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, bootstrapServers));
         application.addListeners(new EmbeddedKafkaBrokerRegistrar(broker));
-        this.logger.info("Started embedded Kafka broker on " + broker.bootstrapServers() + " in " + elapsedMillis
-                + " ms (cluster " + broker.clusterId() + ", log directory " + broker.logDir() + ")");
+        this.logger.debug("Embedded Kafka broker to start on " + broker.bootstrapServers());
     }
 
     private static boolean isEnabled(EmbeddedBrokerProperties properties, Binder binder) {

@@ -3,6 +3,7 @@ package io.millrace.streams.app.generator;
 import java.util.Map;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -15,7 +16,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * The sample traffic generator and its topics, unless
@@ -26,15 +26,17 @@ import org.springframework.kafka.core.KafkaAdmin;
 @EnableConfigurationProperties(SampleGeneratorProperties.class)
 class SampleGeneratorConfiguration {
 
-    /**
-     * The sample input topics; Boot's {@link KafkaAdmin} creates them when the context is
-     * refreshed, before any lifecycle bean, the generator included, starts.
-     */
+    // Boot's KafkaAdmin creates NewTopic beans when the context is refreshed, before any
+    // lifecycle bean, the generator included, starts.
+
     @Bean
-    KafkaAdmin.NewTopics sampleInputTopics(SampleGeneratorProperties properties) {
-        return new KafkaAdmin.NewTopics(
-                TopicBuilder.name(SampleRecords.ANIMALS_TOPIC).partitions(properties.getPartitions()).build(),
-                TopicBuilder.name(SampleRecords.SENTENCES_TOPIC).partitions(properties.getPartitions()).build());
+    NewTopic sampleAnimalsTopic(SampleGeneratorProperties properties) {
+        return TopicBuilder.name(SampleRecords.ANIMALS_TOPIC).partitions(properties.getPartitions()).build();
+    }
+
+    @Bean
+    NewTopic sampleSentencesTopic(SampleGeneratorProperties properties) {
+        return TopicBuilder.name(SampleRecords.SENTENCES_TOPIC).partitions(properties.getPartitions()).build();
     }
 
     @Bean

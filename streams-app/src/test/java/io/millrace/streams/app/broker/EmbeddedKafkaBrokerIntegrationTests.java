@@ -73,8 +73,8 @@ class EmbeddedKafkaBrokerIntegrationTests {
     @Test
     void topicsAreNotCreatedByProducers() throws Exception {
         EmbeddedKafkaBroker broker = start(new EmbeddedKafkaBroker(0, this.logDir));
-        try (KafkaProducer<String, String> producer = producer(broker, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000));
-                Admin admin = admin(broker)) {
+        Map<String, Object> failFast = Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+        try (KafkaProducer<String, String> producer = producer(broker, failFast); Admin admin = admin(broker)) {
             producer.send(new ProducerRecord<>("typo", "key", "value"));
             producer.flush();
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).doesNotContain("typo");

@@ -135,8 +135,10 @@ class EmbeddedKafkaEnvironmentPostProcessorIntegrationTests {
         }
 
         private boolean isReachable() {
+            int timeout = (int) Duration.ofSeconds(5).toMillis();
             Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(5).toMillis());
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
             try (Admin admin = Admin.create(config)) {
                 admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
                 return true;

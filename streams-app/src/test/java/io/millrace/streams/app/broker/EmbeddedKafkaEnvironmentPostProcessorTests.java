@@ -1,9 +1,11 @@
 package io.millrace.streams.app.broker;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.logging.DeferredLogs;
@@ -16,8 +18,8 @@ import org.springframework.mock.env.MockEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link EmbeddedKafkaEnvironmentPostProcessor}: when it leaves the broker alone.
- * Starting one is covered by {@link EmbeddedKafkaEnvironmentPostProcessorIntegrationTests}.
+ * Tests for {@link EmbeddedKafkaEnvironmentPostProcessor}. Starting the broker with the
+ * context is covered by {@link EmbeddedKafkaEnvironmentPostProcessorIntegrationTests}.
  */
 class EmbeddedKafkaEnvironmentPostProcessorTests {
 
@@ -30,6 +32,33 @@ class EmbeddedKafkaEnvironmentPostProcessorTests {
             });
 
     private final SpringApplication application = new SpringApplication();
+
+    @TempDir
+    Path logDir;
+
+    @Test
+    void bootstrapServersPointAtTheDefaultPortAndTheBrokerWaitsForTheContext() {
+        MockEnvironment environment = new MockEnvironment().withProperty("millrace.embedded-broker.log-dir",
+                this.logDir.toString());
+        new EmbeddedKafkaEnvironmentPostProcessor(new DeferredLogs()).postProcessEnvironment(environment,
+                this.application);
+        assertThat(environment.getProperty("spring.kafka.bootstrap-servers")).isEqualTo("localhost:9092");
+        assertThat(this.application.getListeners()).filteredOn(EmbeddedKafkaBrokerRegistrar.class::isInstance)
+            .hasSize(1);
+        assertThat(this.logDir).isEmptyDirectory();
+    }
+
+    @Test
+    void portZeroTakesAFreePortAndExplicitEnablingOverridesBootstrapServers() {
+        MockEnvironment environment = new MockEnvironment().withProperty("spring.kafka.bootstrap-servers", "kafka:9092")
+            .withProperty("millrace.embedded-broker.enabled", "true")
+            .withProperty("millrace.embedded-broker.port", "0")
+            .withProperty("millrace.embedded-broker.log-dir", this.logDir.toString());
+        new EmbeddedKafkaEnvironmentPostProcessor(new DeferredLogs()).postProcessEnvironment(environment,
+                this.application);
+        assertThat(environment.getProperty("spring.kafka.bootstrap-servers")).matches("localhost:\\d+")
+            .isNotEqualTo("localhost:0");
+    }
 
     @Test
     void noBrokerWhenBootstrapServersAreSet() {

@@ -61,7 +61,6 @@ class EmbeddedKafkaMainIntegrationTests {
         assertThat(this.process.exitValue()).isEqualTo(143);
         assertThat(Files.readString(stderr)).contains("Embedded Kafka broker on " + bootstrapServers + " stopped")
             .doesNotContain("ERROR");
-        assertThat(stdout.readLine()).isNull();
     }
 
     private static String readLine(BufferedReader reader) {

@@ -37,19 +37,36 @@ public final class Ingest<I, O> extends ForwardingStep<I, O> {
 
     @Override
     Message<O> process(Message<I> message) {
+        return run(this.processor, this.retry, message, this.context);
+    }
+
+    /**
+     * The input processor as a task for {@link RunTaskInThreads}.
+     * @param processor the input processor
+     * @param retry how processor failures are retried
+     * @param <I> the input type
+     * @param <O> the type handed to the outputs
+     * @return the task
+     */
+    public static <I, O> Task<I, O> task(InputProcessor<I, O> processor, RetryPolicy retry) {
+        return (message, context) -> run(processor, retry, message, context);
+    }
+
+    private static <I, O> Message<O> run(InputProcessor<I, O> processor, RetryPolicy retry, Message<I> message,
+            WorkerContext context) {
         if (!message.hasPayload()) {
             return message.withoutPayload();
         }
-        this.context.setRecord(message.origin());
+        context.setRecord(message.origin());
         try {
-            O result = this.retry.call(() -> this.processor.ingest(message.payload(), this.context));
+            O result = retry.call(() -> processor.ingest(message.payload(), context));
             return (result != null) ? message.withPayload(result) : message.filtered();
         }
         catch (RuntimeException ex) {
             return message.invalid(new InvalidMessage(InvalidMessage.Reason.PROCESSOR_FAILED, ex));
         }
         finally {
-            this.context.setRecord(null);
+            context.setRecord(null);
         }
     }
 }

@@ -47,15 +47,33 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
 
     @Override
     Message<List<ProducerRecord<byte[], byte[]>>> process(Message<I> message) {
+        return run(this.outputs, this.retry, message, this.context);
+    }
+
+    /**
+     * The outputs as a task for {@link RunTaskInThreads}.
+     * @param outputs the stream's outputs
+     * @param retry how processor failures are retried
+     * @param <I> the type the input processor returns
+     * @return the task
+     */
+    public static <I> Task<I, List<ProducerRecord<byte[], byte[]>>> task(List<Output<I, ?>> outputs,
+            RetryPolicy retry) {
+        List<Output<I, ?>> copy = List.copyOf(outputs);
+        return (message, context) -> run(copy, retry, message, context);
+    }
+
+    private static <I> Message<List<ProducerRecord<byte[], byte[]>>> run(List<Output<I, ?>> outputs,
+            RetryPolicy retry, Message<I> message, WorkerContext context) {
         if (!message.hasPayload()) {
             return message.withoutPayload();
         }
         ConsumerRecord<byte[], byte[]> origin = message.origin();
-        this.context.setRecord(origin);
+        context.setRecord(origin);
         try {
-            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(this.outputs.size());
-            for (Output<I, ?> output : this.outputs) {
-                output.emit(message.payload(), origin, this.context, this.retry, records);
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size());
+            for (Output<I, ?> output : outputs) {
+                output.emit(message.payload(), origin, context, retry, records);
             }
             return message.withPayload(records);
         }
@@ -63,7 +81,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
             return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED, ex));
         }
         finally {
-            this.context.setRecord(null);
+            context.setRecord(null);
         }
     }
 

@@ -28,6 +28,9 @@ final class RecordingStep<T> implements ProcessingStrategy<T> {
 
     private volatile boolean rejecting;
 
+    /** Submissions still to reject before accepting again. */
+    private volatile int toReject;
+
     /**
      * Makes every following submission fail with {@link MessageRejected}, or accepts again.
      * @param rejecting whether to reject
@@ -36,13 +39,22 @@ final class RecordingStep<T> implements ProcessingStrategy<T> {
         this.rejecting = rejecting;
     }
 
+    /**
+     * Rejects the next submissions, then accepts again.
+     * @param submissions how many to reject
+     */
+    void rejectNext(int submissions) {
+        this.toReject = submissions;
+    }
+
     List<T> payloads() {
         return this.submitted.stream().map(Message::payload).toList();
     }
 
     @Override
     public void submit(Message<T> message) {
-        if (this.rejecting) {
+        if (this.rejecting || this.toReject > 0) {
+            this.toReject--;
             this.rejected++;
             throw MessageRejected.INSTANCE;
         }
