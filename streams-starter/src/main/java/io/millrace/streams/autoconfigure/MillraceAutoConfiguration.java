@@ -25,10 +25,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.KafkaClients;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
+import io.millrace.streams.runtime.StreamStrategy;
+import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.schema.Schema;
 
 /**
@@ -65,8 +68,40 @@ public final class MillraceAutoConfiguration {
                 new AnnotatedStreams(schemas, properties.getStreams()).discover(beans));
         declared.orderedStream().forEach(definitions::add);
         checkSettingsNameStreams(properties, definitions);
+        definitions.replaceAll((definition) -> withConfiguredStrategy(definition, properties, beans));
+        definitions.forEach((definition) -> checkBatching(definition, properties));
         return new StreamManager(definitions, new StreamSettingsMapper(properties)::settings, clients,
                 applicationId(properties, environment), properties.getTopics().isCreate(), Clock.systemUTC());
+    }
+
+    private static StreamDefinition withConfiguredStrategy(StreamDefinition definition,
+            MillraceProperties properties, ListableBeanFactory beans) {
+        MillraceProperties.Stream configured = properties.getStreams().get(definition.name());
+        String name = (configured != null) ? configured.getStrategy() : null;
+        if (name == null || name.isBlank()) {
+            return definition;
+        }
+        Object bean = beans.containsBean(name) ? beans.getBean(name) : null;
+        if (bean instanceof StreamStrategy strategy) {
+            return definition.withStrategy(strategy);
+        }
+        if (bean instanceof ProcessingStrategyFactory factory) {
+            return definition.withStrategy(StreamStrategy.of(factory));
+        }
+        throw new InvalidStreamsException("millrace.streams." + definition.name() + ".strategy: "
+                + ((bean == null) ? "no bean named '" + name + "'" : "bean '" + name + "' is a "
+                        + bean.getClass().getName())
+                + "; it must name a ProcessingStrategyFactory or StreamStrategy bean");
+    }
+
+    private static void checkBatching(StreamDefinition definition, MillraceProperties properties) {
+        MillraceProperties.Stream configured = properties.getStreams().get(definition.name());
+        if (definition.inputProcessor() instanceof BatchInputProcessor && configured != null
+                && configured.getWorkers() > 1) {
+            throw new InvalidStreamsException("Stream '" + definition.name() + "' has a BatchInputProcessor, which "
+                    + "runs batches on the consumer's thread: set millrace.streams." + definition.name()
+                    + ".workers to 1, or implement InputProcessor to run records on workers");
+        }
     }
 
     private static void checkSettingsNameStreams(MillraceProperties properties, List<StreamDefinition> streams) {

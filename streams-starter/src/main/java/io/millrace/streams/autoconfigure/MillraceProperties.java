@@ -89,6 +89,11 @@ public class MillraceProperties {
         private int concurrency = 1;
 
         /**
+         * Name of a ProcessingStrategyFactory or StreamStrategy bean that replaces the stream's default pipeline.
+         */
+        private String strategy;
+
+        /**
          * Processing threads per consumer client. With more than one, records of one key (see ordering) stay in
          * order and different keys run in parallel, whatever the partition count.
          */
@@ -120,6 +125,8 @@ public class MillraceProperties {
         private Duration shutdownTimeout = Duration.ofSeconds(20);
 
         private final Commit commit = new Commit();
+
+        private final Batch batch = new Batch();
 
         private final Retry retry = new Retry();
 
@@ -168,6 +175,14 @@ public class MillraceProperties {
 
         public void setConcurrency(int concurrency) {
             this.concurrency = concurrency;
+        }
+
+        public String getStrategy() {
+            return this.strategy;
+        }
+
+        public void setStrategy(String strategy) {
+            this.strategy = strategy;
         }
 
         public int getWorkers() {
@@ -220,6 +235,10 @@ public class MillraceProperties {
 
         public Commit getCommit() {
             return this.commit;
+        }
+
+        public Batch getBatch() {
+            return this.batch;
         }
 
         public Retry getRetry() {
@@ -278,6 +297,36 @@ public class MillraceProperties {
 
         public void setRecords(int records) {
             this.records = records;
+        }
+    }
+
+    /** How records are gathered for a BatchInputProcessor. */
+    public static class Batch {
+
+        /**
+         * Most records in one batch.
+         */
+        private int size = 100;
+
+        /**
+         * Longest a batch waits for more records.
+         */
+        private Duration time = Duration.ofMillis(50);
+
+        public int getSize() {
+            return this.size;
+        }
+
+        public void setSize(int size) {
+            this.size = size;
+        }
+
+        public Duration getTime() {
+            return this.time;
+        }
+
+        public void setTime(Duration time) {
+            this.time = time;
         }
     }
 

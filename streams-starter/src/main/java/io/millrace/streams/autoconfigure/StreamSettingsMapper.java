@@ -33,6 +33,7 @@ final class StreamSettingsMapper {
                         retry.getMaxBackoff()),
                 configured.getShutdownTimeout(), configured.getProperties(), configured.getConsumer(),
                 configured.getProducer(), new StreamSettings.Workers(configured.getWorkers(),
-                        configured.getOrdering(), configured.isVirtualThreads()));
+                        configured.getOrdering(), configured.isVirtualThreads()),
+                new StreamSettings.Batch(configured.getBatch().getSize(), configured.getBatch().getTime()));
     }
 }

@@ -9,15 +9,20 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
+import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.Commit;
 import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.strategy.step.BatchStep;
 import io.millrace.streams.strategy.step.CommitOffsets;
+import io.millrace.streams.strategy.step.IngestBatch;
+import io.millrace.streams.strategy.step.UnbatchStep;
 import io.millrace.streams.strategy.step.Decode;
 import io.millrace.streams.strategy.step.DeadLetters;
 import io.millrace.streams.strategy.step.Ingest;
+import io.millrace.streams.strategy.step.PipelineListener;
 import io.millrace.streams.strategy.step.Produce;
 import io.millrace.streams.strategy.step.Route;
 import io.millrace.streams.strategy.step.RunTaskInThreads;
@@ -41,7 +46,7 @@ final class PipelineFactory implements ProcessingStrategyFactory {
 
     private final DeadLetters deadLetters;
 
-    private final StreamStats stats;
+    private final PipelineListener listener;
 
     private final Clock clock;
 
@@ -51,14 +56,15 @@ final class PipelineFactory implements ProcessingStrategyFactory {
     /** The workers, when there are several. */
     private final WorkerPool pool;
 
-    PipelineFactory(StreamDefinition definition, StreamSettings settings, Producer<byte[], byte[]> producer,
-            DeadLetters deadLetters, StreamStats stats, Clock clock) {
-        this.definition = definition;
-        this.settings = settings;
-        this.producer = producer;
-        this.deadLetters = deadLetters;
-        this.stats = stats;
-        this.clock = clock;
+    PipelineFactory(StreamResources resources) {
+        this.definition = resources.definition();
+        this.settings = resources.settings();
+        this.producer = resources.producer();
+        this.deadLetters = resources.deadLetters();
+        this.listener = resources.listener();
+        this.clock = resources.clock();
+        StreamDefinition definition = this.definition;
+        StreamSettings settings = this.settings;
         StreamSettings.Workers workers = settings.workers();
         if (workers.count() > 1) {
             this.context = null;
@@ -78,10 +84,18 @@ final class PipelineFactory implements ProcessingStrategyFactory {
             Map<TopicPartition, Long> partitions) {
         CommitOffsets<List<ProducerRecord<byte[], byte[]>>> commitOffsets = new CommitOffsets<>(commit,
                 this.settings.commitInterval(), this.settings.commitRecords(), this.clock);
-        Produce produce = new Produce(this.producer, this.deadLetters, this.settings.maxInFlight(), this.stats,
+        Produce produce = new Produce(this.producer, this.deadLetters, this.settings.maxInFlight(), this.listener,
                 commitOffsets);
         InputProcessor processor = this.definition.inputProcessor();
         List outputs = this.definition.outputs();
+        if (processor instanceof BatchInputProcessor batchProcessor && this.pool == null) {
+            Route route = new Route(outputs, this.context, this.settings.retry(), produce);
+            UnbatchStep unbatch = new UnbatchStep(route);
+            IngestBatch ingest = new IngestBatch(batchProcessor, this.context, this.settings.retry(), unbatch);
+            StreamSettings.Batch batch = this.settings.batch();
+            BatchStep batching = new BatchStep(batch.size(), batch.time(), this.clock, ingest);
+            return new Decode((Schema) this.definition.inputSchema(), batching);
+        }
         if (this.pool != null) {
             Task work = Ingest.task(processor, this.settings.retry()).andThen(Route.task(outputs,
                     this.settings.retry()));

@@ -19,9 +19,28 @@ import io.millrace.streams.strategy.step.Route;
  * @param inputSchema decodes the input
  * @param inputProcessor the input processor
  * @param outputs the outputs, in the order they are routed
+ * @param strategy builds the pipeline of each consumer client, or {@code null} for the default pipeline
  */
 public record StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
-        List<Route.Output<?, ?>> outputs) {
+        List<Route.Output<?, ?>> outputs, StreamStrategy strategy) {
+
+    /**
+     * A stream with the default pipeline.
+     */
+    public StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
+            List<Route.Output<?, ?>> outputs) {
+        this(name, input, inputSchema, inputProcessor, outputs, null);
+    }
+
+    /**
+     * This stream with another pipeline.
+     * @param strategy builds the pipeline of each consumer client
+     * @return a new definition
+     */
+    public StreamDefinition withStrategy(StreamStrategy strategy) {
+        return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
+                strategy);
+    }
 
     public StreamDefinition {
         Objects.requireNonNull(name, "name");
@@ -63,6 +82,8 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         private Schema<?> inputSchema;
 
         private InputProcessor<?, ?> inputProcessor;
+
+        private StreamStrategy strategy;
 
         private Builder(String name) {
             this.name = name;
@@ -112,11 +133,22 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         }
 
         /**
+         * Replaces the default pipeline.
+         * @param strategy builds the pipeline of each consumer client
+         * @return this builder
+         */
+        public Builder strategy(StreamStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /**
          * Builds the definition.
          * @return the definition
          */
         public StreamDefinition build() {
-            return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs);
+            return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
+                    this.strategy);
         }
     }
 }

@@ -164,14 +164,17 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
             return;
         }
         DeadLetters deadLetters = new DeadLetters(deadLetterTopic(), name(), this.groupId);
+        StreamStrategy strategy = (this.definition.strategy() != null) ? this.definition.strategy()
+                : PipelineFactory::new;
         for (int i = 0; i < this.settings.concurrency(); i++) {
             String clientId = this.groupId + "-" + i;
             Map<String, Object> consumerProperties = new HashMap<>(this.settings.consumer());
             Consumer<byte[], byte[]> consumer = this.clients.consumer(this.groupId, clientId, consumerProperties);
             Producer<byte[], byte[]> producer = this.clients.producer(clientId, new HashMap<>(this.settings.producer()));
             ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
-                    new ClosingFactory(new PipelineFactory(this.definition, this.settings, producer, deadLetters,
-                            this.stats, this.clock), this.clients, producer, this.settings.shutdownTimeout()),
+                    new ClosingFactory(strategy.create(new StreamResources(this.definition, this.settings, producer,
+                            deadLetters, this.stats, this.clock)), this.clients, producer,
+                            this.settings.shutdownTimeout()),
                     this.settings, this.stats, this);
             loop.requestPause(this.pauseRequested);
             Thread thread = new Thread(loop, clientId);

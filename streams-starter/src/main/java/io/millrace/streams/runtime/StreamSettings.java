@@ -23,11 +23,12 @@ import io.millrace.streams.strategy.step.RunTaskInThreads;
  * @param consumer extra consumer properties
  * @param producer extra producer properties
  * @param workers how records are processed in parallel within one consumer client
+ * @param batch how records are gathered for a batch input processor
  */
 public record StreamSettings(boolean enabled, Guarantee guarantee, int concurrency, int maxInFlight,
         String deadLetterTopic, Duration commitInterval, int commitRecords, RetryPolicy retry,
         Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
-        Map<String, String> producer, Workers workers) {
+        Map<String, String> producer, Workers workers, Batch batch) {
 
     /** The defaults of a stream with no properties. */
     public static final StreamSettings DEFAULTS = new StreamSettings(true, Guarantee.AT_LEAST_ONCE, 1, 1000, null,
@@ -42,12 +43,13 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
             Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
             Map<String, String> producer) {
         this(enabled, guarantee, concurrency, maxInFlight, deadLetterTopic, commitInterval, commitRecords, retry,
-                shutdownTimeout, properties, consumer, producer, Workers.ONE);
+                shutdownTimeout, properties, consumer, producer, Workers.ONE, Batch.DEFAULT);
     }
 
     public StreamSettings {
         Objects.requireNonNull(guarantee, "guarantee");
         Objects.requireNonNull(workers, "workers");
+        Objects.requireNonNull(batch, "batch");
         if (concurrency < 1 || maxInFlight < 1 || commitRecords < 1) {
             throw new IllegalArgumentException("concurrency, max-in-flight and commit records must be positive");
         }
@@ -82,6 +84,25 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
             Objects.requireNonNull(ordering, "ordering");
             if (count < 1) {
                 throw new IllegalArgumentException("workers must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * How records are gathered for a batch input processor.
+     *
+     * @param size the most records in a batch
+     * @param time the longest a batch waits for more records
+     */
+    public record Batch(int size, Duration time) {
+
+        /** 100 records or 50 ms. */
+        public static final Batch DEFAULT = new Batch(100, Duration.ofMillis(50));
+
+        public Batch {
+            Objects.requireNonNull(time, "time");
+            if (size < 1) {
+                throw new IllegalArgumentException("batch size must be at least 1");
             }
         }
     }

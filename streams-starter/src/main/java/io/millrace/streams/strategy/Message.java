@@ -110,6 +110,24 @@ public final class Message<T> {
     }
 
     /**
+     * This message with other committable offsets, for example none for all but the last of the messages
+     * unfolded from one record, so that its offset is committed only after the last.
+     * @param offsets the offsets, possibly empty
+     * @return a new message with the same payload and origin
+     */
+    public Message<T> withCommittable(Map<TopicPartition, Long> offsets) {
+        return new Message<>(this.payload, this.origin, Map.copyOf(offsets), this.filtered, this.invalid);
+    }
+
+    /**
+     * Whether this message's offsets are those of its origin record.
+     * @return {@code true} when {@link #committable()} is derived from {@link #origin()}
+     */
+    public boolean commitsOrigin() {
+        return this.committable == null && this.origin != null;
+    }
+
+    /**
      * This message with another payload.
      * @param payload the new payload
      * @param <U> the new payload type

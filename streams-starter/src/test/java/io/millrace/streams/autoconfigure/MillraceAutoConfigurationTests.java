@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -144,8 +145,7 @@ class MillraceAutoConfigurationTests {
             .withBean("animalIngest", AnimalIngest.class)
             .withBean("aquatic", Aquatic.class)
             .run((context) -> {
-                // Let the stream's starter thread reach its look-up of the input topic.
-                await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+                await().atMost(Duration.ofSeconds(10)).until(MillraceAutoConfigurationTests::aStreamLooksUpItsInput);
                 refreshed.set(System.nanoTime());
             });
         assertThat(Duration.ofNanos(System.nanoTime() - refreshed.get())).isLessThan(Duration.ofSeconds(2));
@@ -413,6 +413,16 @@ class MillraceAutoConfigurationTests {
                 .doesNotHaveBean(StreamsEndpoint.class)
                 .doesNotHaveBean(StreamsHealthIndicator.class)
                 .hasSingleBean(StreamsMetrics.class));
+    }
+
+    /** Whether a stream's starter thread waits in {@link KafkaClients#partitions} for the broker's answer. */
+    private static boolean aStreamLooksUpItsInput() {
+        return Thread.getAllStackTraces().entrySet().stream()
+            .filter((thread) -> thread.getKey().getName().startsWith("millrace-")
+                    && thread.getKey().getState() == Thread.State.TIMED_WAITING)
+            .flatMap((thread) -> Arrays.stream(thread.getValue()))
+            .anyMatch((frame) -> frame.getClassName().equals(SpringKafkaClients.class.getName())
+                    && frame.getMethodName().equals("partitions"));
     }
 
     private ApplicationContextRunner animals() {

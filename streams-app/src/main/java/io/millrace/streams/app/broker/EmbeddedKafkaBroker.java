@@ -101,6 +101,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (this.server != null) {
             return;
         }
+        if (!isFree(this.port)) {
+            // Checked first: Kafka would format the directory and start the controller before
+            // failing, with a page of stack traces.
+            throw new IllegalStateException("Could not start the embedded Kafka broker: port " + this.port
+                    + " on " + HOST + " is in use, perhaps by another Kafka broker");
+        }
         long startNanos = System.nanoTime();
         KafkaRaftServer candidate = null;
         try {
@@ -254,6 +260,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         catch (RuntimeException ex) {
             logger.warn("Embedded Kafka broker did not shut down cleanly", ex);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        }
+        catch (IOException ex) {
+            return false;
         }
     }
 

@@ -82,17 +82,26 @@ class EmbeddedKafkaBrokerIntegrationTests {
     }
 
     @Test
-    void startFailsWithTheAddressWhenThePortIsTakenAndReleasesTheLogDirectory() throws IOException {
+    void startFailsWithThePortWhenItIsTaken() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(taken.getLocalPort(), this.logDir);
             this.brokers.add(broker);
             assertThatIllegalStateException().isThrownBy(broker::start)
-                .withMessageContaining("localhost:" + taken.getLocalPort())
-                .withMessageContaining(this.logDir.toString());
+                .withMessageContaining("port " + taken.getLocalPort() + " on localhost is in use");
             assertThat(broker.isRunning()).isFalse();
         }
-        // The controller half had started; had it not been shut down, its lock on the log
-        // directory would stop this broker.
+    }
+
+    @Test
+    void startFailureReleasesTheLogDirectory() {
+        // The controller half starts and locks the log directory; the broker half then fails
+        // to load its remote storage manager.
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, this.logDir,
+                Map.of("remote.log.storage.system.enable", "true", "remote.log.storage.manager.class.name",
+                        "io.millrace.streams.app.broker.NoSuchStorageManager"));
+        this.brokers.add(broker);
+        assertThatIllegalStateException().isThrownBy(broker::start).withMessageContaining(this.logDir.toString());
+        assertThat(broker.isRunning()).isFalse();
         EmbeddedKafkaBroker retry = start(new EmbeddedKafkaBroker(0, this.logDir));
         assertThat(retry.isRunning()).isTrue();
     }

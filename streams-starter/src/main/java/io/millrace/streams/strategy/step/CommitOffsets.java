@@ -57,8 +57,8 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
 
     @Override
     public void submit(Message<T> message) {
-        ConsumerRecord<byte[], byte[]> origin = message.origin();
-        if (origin != null) {
+        if (message.commitsOrigin()) {
+            ConsumerRecord<byte[], byte[]> origin = message.origin();
             this.uncommitted.put(partitionOf(origin), origin.offset() + 1);
         }
         else {

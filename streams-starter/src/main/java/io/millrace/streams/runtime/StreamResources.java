@@ -1,0 +1,23 @@
+package io.millrace.streams.runtime;
+
+import java.time.Clock;
+
+import org.apache.kafka.clients.producer.Producer;
+
+import io.millrace.streams.strategy.step.DeadLetters;
+import io.millrace.streams.strategy.step.PipelineListener;
+
+/**
+ * What one consumer client provides its pipeline: build a custom pipeline from the steps with these, ending in
+ * {@code Produce(producer(), deadLetters(), ..., listener(), new CommitOffsets<>(commit, ...))}.
+ *
+ * @param definition the stream
+ * @param settings its settings
+ * @param producer the client's producer; owned by the runtime, do not close it
+ * @param deadLetters the stream's dead-letter policy
+ * @param listener the stream's counters: pass it to {@code Produce} so the endpoint and metrics count records
+ * @param clock the clock
+ */
+public record StreamResources(StreamDefinition definition, StreamSettings settings,
+        Producer<byte[], byte[]> producer, DeadLetters deadLetters, PipelineListener listener, Clock clock) {
+}
