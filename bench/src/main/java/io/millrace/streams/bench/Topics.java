@@ -2,20 +2,27 @@ package io.millrace.streams.bench;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the benchmark's topics up front, so that no contender spends its measured time creating them.
  */
 final class Topics implements AutoCloseable {
+
+    private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
     private final Admin admin;
 
@@ -24,7 +31,7 @@ final class Topics implements AutoCloseable {
     }
 
     /**
-     * Creates topics unless they exist.
+     * Creates topics unless they exist, and waits until every partition has a leader.
      * @param names the topics
      * @param partitions their partition count
      */
@@ -43,6 +50,38 @@ final class Topics implements AutoCloseable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating " + names, ex);
+        }
+        awaitLeaders(names);
+    }
+
+    /** A topic is created before its partitions have leaders; a producer that comes too soon gets retries. */
+    private void awaitLeaders(Collection<String> names) {
+        long deadline = System.nanoTime() + LEADER_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> topics = this.admin.describeTopics(names).allTopicNames().get();
+                boolean led = topics.values().stream().flatMap((topic) -> topic.partitions().stream())
+                        .allMatch((partition) -> partition.leader() != null && !partition.leader().isEmpty());
+                if (led) {
+                    // Metadata names a leader before the leader serves the partition; listing offsets waits for it.
+                    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                    topics.values().forEach((topic) -> topic.partitions().forEach((partition) -> partitions
+                            .put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+                    this.admin.listOffsets(partitions).all().get();
+                    return;
+                }
+            }
+            catch (ExecutionException ex) {
+                // Not known everywhere yet: try again.
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for " + names, ex);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Topics " + names + " have no leaders after " + LEADER_TIMEOUT);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
         }
     }
 

@@ -227,6 +227,8 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         if (this.strategy != null) {
             this.strategy.close();
             this.strategy.join(this.settings.shutdownTimeout());
+            // Whatever the join did not finish in time is abandoned: its records are fetched again below.
+            this.strategy.terminate();
             this.strategy = null;
         }
         commitNow();

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+
+import io.millrace.streams.strategy.Delivery;
 
 /**
  * The one registry of streams: it starts and stops them with the application, adds and removes them at runtime,
@@ -62,10 +65,14 @@ public final class StreamManager implements SmartLifecycle {
     }
 
     private StreamRunner register(StreamDefinition definition) {
+        return register(definition, this.settings.apply(definition.name()));
+    }
+
+    private StreamRunner register(StreamDefinition definition, StreamSettings settings) {
         if (this.streams.containsKey(definition.name())) {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
         }
-        StreamRunner runner = new StreamRunner(definition, this.settings.apply(definition.name()), this.clients,
+        StreamRunner runner = new StreamRunner(definition, settings, this.clients,
                 this.applicationId, this.createTopics, this.clock);
         this.streams.put(definition.name(), runner);
         return runner;
@@ -107,11 +114,15 @@ public final class StreamManager implements SmartLifecycle {
      * @param definition the stream
      * @throws IllegalStateException if the name is taken or the stream would close a cycle
      */
-    public synchronized void addStream(StreamDefinition definition) {
+    public void addStream(StreamDefinition definition) {
+        addStream(definition, this.settings.apply(definition.name()));
+    }
+
+    synchronized void addStream(StreamDefinition definition, StreamSettings settings) {
         List<StreamDefinition> all = new ArrayList<>(definitions());
         all.add(definition);
         Topology.checkAcyclic(all);
-        StreamRunner runner = register(definition);
+        StreamRunner runner = register(definition, settings);
         if (this.running && runner.settings().enabled()) {
             runner.start();
         }
@@ -175,6 +186,24 @@ public final class StreamManager implements SmartLifecycle {
             runner.pause(false);
         }
         return runner != null;
+    }
+
+    /**
+     * A stream's input, decoded and ingested by its input processor, delivered on demand to one subscriber: no
+     * more values than requested, offsets committed only for acknowledged values, fetching paused while
+     * {@code max-in-flight} values are held. Subscribing starts a stream {@code <stream>-publisher} with its own
+     * consumer group; cancelling removes it.
+     * @param stream the stream whose input to publish
+     * @param <T> the type the stream's input processor returns
+     * @return a publisher for one subscriber
+     * @throws IllegalArgumentException if there is no such stream
+     */
+    public <T> Flow.Publisher<Delivery<T>> publisher(String stream) {
+        StreamRunner runner = runner(stream);
+        if (runner == null) {
+            throw new IllegalArgumentException("No stream '" + stream + "'");
+        }
+        return new StreamPublisher<>(this, runner.definition(), runner.settings());
     }
 
     /**

@@ -59,6 +59,17 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
     }
 
     /**
+     * These settings for a demand-driven publisher: enabled, whatever the stream is, with one consumer client, so
+     * that the subscriber's {@code onNext} is never called concurrently.
+     * @return new settings
+     */
+    public StreamSettings forPublisher() {
+        return new StreamSettings(true, this.guarantee, 1, this.maxInFlight, this.deadLetterTopic,
+                this.commitInterval, this.commitRecords, this.retry, this.shutdownTimeout, this.properties,
+                this.consumer, this.producer, this.workers, this.batch);
+    }
+
+    /**
      * The dead-letter topic for a stream reading the given input.
      * @param input the input topic
      * @return the configured topic or {@code <input>-dlt}

@@ -212,12 +212,12 @@ class ConsumerLoopTests {
         this.loop.stop();
         thread.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(thread.isAlive()).isFalse();
+        assertThat(this.listener.failures).isEmpty();
         FakeStrategy strategy = this.factory.current();
-        assertThat(strategy.calls).containsSubsequence("close", "join").doesNotContain("terminate");
+        assertThat(strategy.calls).containsSubsequence("close", "join");
         assertThat(this.listener.committed).containsExactly(Map.of(P0, new OffsetAndMetadata(7)));
         assertThat(this.factory.shutdowns).hasValue(1);
         assertThat(this.consumer.closed()).isTrue();
-        assertThat(this.listener.failures).isEmpty();
         assertThat(this.loop.view().assigned()).isEmpty();
     }
 

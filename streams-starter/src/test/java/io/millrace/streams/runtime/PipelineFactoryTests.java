@@ -108,8 +108,8 @@ class PipelineFactoryTests {
 
     @Test
     void theInputProcessorsInitRunsOncePerFactoryAndItsContextSurvivesReassignments() {
-        PipelineFactory factory = new PipelineFactory(this.definition, SETTINGS, producer(true), this.deadLetters,
-                this.stats, this.clock);
+        PipelineFactory factory = new PipelineFactory(new StreamResources(this.definition, SETTINGS,
+                producer(true), this.deadLetters, this.stats, this.clock));
         ProcessingStrategy<ConsumerRecord<byte[], byte[]>> first = factory
             .createWithPartitions((offsets, force) -> {
             }, Map.of(P0, 0L));
@@ -123,8 +123,8 @@ class PipelineFactoryTests {
     }
 
     private ConsumerLoop loop(MockProducer<byte[], byte[]> producer) {
-        PipelineFactory factory = new PipelineFactory(this.definition, SETTINGS, producer, this.deadLetters,
-                this.stats, this.clock);
+        PipelineFactory factory = new PipelineFactory(new StreamResources(this.definition, SETTINGS,
+                producer, this.deadLetters, this.stats, this.clock));
         return new ConsumerLoop("in", this.consumer, factory, SETTINGS, this.stats, new ConsumerLoop.LoopListener() {
             @Override
             public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {

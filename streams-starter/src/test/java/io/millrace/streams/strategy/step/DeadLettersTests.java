@@ -84,7 +84,8 @@ class DeadLettersTests {
         assertThat(ByteBuffer.wrap(headerValue(deadLetter, KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)).getLong())
             .isEqualTo(1_700_000_000_123L);
         assertThat(headerValue(deadLetter, KafkaHeaders.DLT_ORIGINAL_TIMESTAMP)).hasSize(8);
-        assertThat(string(headerValue(deadLetter, KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE))).isEqualTo("LogAppendTime");
+        assertThat(string(headerValue(deadLetter, KafkaHeaders.DLT_ORIGINAL_TIMESTAMP_TYPE)))
+            .isEqualTo("LogAppendTime");
         assertThat(string(headerValue(deadLetter, KafkaHeaders.DLT_ORIGINAL_CONSUMER_GROUP))).isEqualTo("app-animals");
         assertThat(string(headerValue(deadLetter, DeadLetters.STREAM))).isEqualTo("animals");
     }
@@ -124,7 +125,8 @@ class DeadLettersTests {
         RuntimeException failure = new RuntimeException("x".repeat(10_000));
         ProducerRecord<byte[], byte[]> deadLetter = this.deadLetters.record(record("animals", 0, 1, "k", "v"),
                 new InvalidMessage(InvalidMessage.Reason.PROCESSOR_FAILED, failure));
-        assertThat(string(headerValue(deadLetter, KafkaHeaders.DLT_EXCEPTION_STACKTRACE))).hasSize(DeadLetters.MAX_STACKTRACE)
+        assertThat(string(headerValue(deadLetter, KafkaHeaders.DLT_EXCEPTION_STACKTRACE)))
+            .hasSize(DeadLetters.MAX_STACKTRACE)
             .startsWith(RuntimeException.class.getName() + ": xxx");
     }
 

@@ -1,0 +1,100 @@
+package io.millrace.streams.bench;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What to run, from {@code --name=value} arguments or {@code -Dbench.name=value} system properties (arguments
+ * win).
+ *
+ * @param records input records of the throughput contest
+ * @param rounds measured rounds; each runs every contender once, interleaved
+ * @param warmupRounds rounds run first and not counted (JIT compilation, class loading)
+ * @param partitions partitions of every topic
+ * @param invalidRatio share of invalid input records
+ * @param maxPollRecords records per poll, for every consumer
+ * @param slowRecords input records of the slow-handler contest
+ * @param slowDelay the slow handler's wait per record
+ * @param slowWorkers Millrace's workers in the slow-handler contest
+ * @param stallRecords input records of the stalled-output scenario
+ * @param stallPadding extra bytes per record in the stalled-output scenario
+ * @param stallWorkers Millrace's workers in the stalled-output scenario
+ * @param stallMaxInFlight Millrace's max-in-flight in the stalled-output scenario
+ * @param stallSettle how long in-flight must stay unchanged to count as stalled
+ * @param forkBroker whether the broker runs in a JVM of its own
+ * @param timeout the longest one run may take
+ */
+record BenchSettings(int records, int rounds, int warmupRounds, int partitions, double invalidRatio,
+        int maxPollRecords, int slowRecords, Duration slowDelay, int slowWorkers, int stallRecords, int stallPadding,
+        int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, Duration timeout) {
+
+    /**
+     * Reads the settings.
+     * @param args {@code --name=value} arguments
+     * @param system system properties, read as {@code bench.name}
+     * @return the settings
+     */
+    static BenchSettings from(String[] args, Properties system) {
+        Map<String, String> values = new HashMap<>();
+        system.stringPropertyNames().stream().filter((key) -> key.startsWith("bench."))
+                .forEach((key) -> values.put(key.substring("bench.".length()), system.getProperty(key)));
+        for (String arg : args) {
+            if (!arg.startsWith("--") || !arg.contains("=")) {
+                throw new IllegalArgumentException("Expected --name=value, not " + arg);
+            }
+            values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+        }
+        Reader reader = new Reader(values);
+        BenchSettings settings = new BenchSettings(reader.integer("records", 1_000_000), reader.integer("rounds", 3),
+                reader.integer("warmup-rounds", 1), reader.integer("partitions", 4),
+                reader.decimal("invalid-ratio", 0.01), reader.integer("max-poll-records", 500),
+                reader.integer("slow-records", 20_000), Duration.ofMillis(reader.integer("slow-delay-ms", 5)),
+                reader.integer("slow-workers", 64), reader.integer("stall-records", 10_000),
+                reader.integer("stall-padding", 10_000), reader.integer("stall-workers", 8),
+                reader.integer("stall-max-in-flight", 1000),
+                Duration.ofMillis(reader.integer("stall-settle-ms", 2000)),
+                !"in-process".equals(reader.text("broker", "fork")),
+                Duration.ofSeconds(reader.integer("timeout-seconds", 600)));
+        if (!reader.unread().isEmpty()) {
+            throw new IllegalArgumentException("Unknown settings " + reader.unread());
+        }
+        return settings;
+    }
+
+    /**
+     * The rate the slow handler allows with all its workers busy.
+     * @return records per second
+     */
+    double slowIdealRate() {
+        return this.slowWorkers * 1e9 / this.slowDelay.toNanos();
+    }
+
+    /** Reads values by name, keeping track of those never asked for. */
+    private static final class Reader {
+
+        private final Map<String, String> unread;
+
+        Reader(Map<String, String> values) {
+            this.unread = new HashMap<>(values);
+        }
+
+        String text(String name, String fallback) {
+            String value = this.unread.remove(name);
+            return (value != null) ? value : fallback;
+        }
+
+        int integer(String name, int fallback) {
+            return Integer.parseInt(text(name, Integer.toString(fallback)).replace("_", ""));
+        }
+
+        double decimal(String name, double fallback) {
+            return Double.parseDouble(text(name, Double.toString(fallback)));
+        }
+
+        Map<String, String> unread() {
+            return this.unread;
+        }
+    }
+}

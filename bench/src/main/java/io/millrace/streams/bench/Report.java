@@ -1,0 +1,192 @@
+package io.millrace.streams.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The summary of a benchmark run, in Markdown: throughput per contender with its ratios, the slow handler
+ * against its ideal rate, the stalled output's heap.
+ */
+final class Report {
+
+    private static final double TARGET_VS_BARE = 0.95;
+
+    private static final double TARGET_VS_STREAMS = 1.3;
+
+    private static final double TARGET_SLOW = 0.8;
+
+    private final Results results;
+
+    private final StringBuilder out = new StringBuilder();
+
+    Report(Results results) {
+        this.results = results;
+    }
+
+    String markdown() {
+        BenchSettings settings = this.results.settings();
+        line("# Millrace benchmark results");
+        line("");
+        line("%s; Java %s, %d cores, max heap %d MB, broker in its %s; %,d records (%.1f%% invalid), %d partitions, "
+                + "max.poll.records %d; %d measured round(s) after %d warm-up round(s), interleaved.",
+                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                this.results.broker(), settings.records(), 100.0 * this.results.animals().outputs().get("dlt")
+                        / this.results.animals().records(),
+                settings.partitions(), settings.maxPollRecords(), settings.rounds(), settings.warmupRounds());
+        line("");
+        contest();
+        slow();
+        stall();
+        method();
+        return this.out.toString();
+    }
+
+    private void contest() {
+        line("## Throughput: the animals stream");
+        line("");
+        table(this.results.contest(), this.results.contestRuns());
+        line("");
+        double bare = median(this.results.contestRuns(), "bare");
+        double streams = median(this.results.contestRuns(), "kstreams");
+        double millrace = median(this.results.contestRuns(), "millrace");
+        line("| ratio | medians | per round | target |");
+        line("|---|---|---|---|");
+        line("| Millrace / bare loop (c/a) | **%.2f** | %s | >= %.2f %s |", millrace / bare,
+                perRound("millrace", "bare"), TARGET_VS_BARE, mark(millrace / bare >= TARGET_VS_BARE));
+        line("| Millrace / Kafka Streams (c/b) | **%.2f** | %s | >= %.2f %s |", millrace / streams,
+                perRound("millrace", "kstreams"), TARGET_VS_STREAMS, mark(millrace / streams >= TARGET_VS_STREAMS));
+        line("");
+    }
+
+    private void slow() {
+        BenchSettings settings = this.results.settings();
+        double ideal = settings.slowIdealRate();
+        double partitionIdeal = settings.partitions() * 1e9 / settings.slowDelay().toNanos();
+        line("## Slow handler: %d ms per record, %d partitions, %,d records", settings.slowDelay().toMillis(),
+                settings.partitions(), settings.slowRecords());
+        line("");
+        table(this.results.slowContest(), this.results.slowRuns());
+        line("");
+        double millrace = median(this.results.slowRuns(), "millrace-slow");
+        double bound = median(this.results.slowRuns(), "partition-bound");
+        line("| ratio | value | target |");
+        line("|---|---|---|");
+        line("| Millrace / (%d workers / %d ms = %,.0f records/s) | **%.2f** | >= %.2f %s |", settings.slowWorkers(),
+                settings.slowDelay().toMillis(), ideal, millrace / ideal, TARGET_SLOW,
+                mark(millrace / ideal >= TARGET_SLOW));
+        line("| partition-bound / (%d partitions / %d ms = %,.0f records/s) | %.2f | |", settings.partitions(),
+                settings.slowDelay().toMillis(), partitionIdeal, bound / partitionIdeal);
+        line("| Millrace / partition-bound | %.1f | |", millrace / bound);
+        line("");
+    }
+
+    private void stall() {
+        StallResult stall = this.results.stall();
+        line("## Stalled output: heap bounded by max-in-flight");
+        line("");
+        line("Millrace with workers: %d, max-in-flight: %,d; the only output blocks every record until released. "
+                + "Input: %,d records of %,d bytes (%.0f MB).", stall.workers(), stall.maxInFlight(),
+                stall.records(), stall.recordBytes(), stall.records() * stall.recordBytes() / 1e6);
+        line("");
+        line("| figure | value |");
+        line("|---|---|");
+        line("| stall held for | %.1f s |", stall.stalledFor().toMillis() / 1000.0);
+        line("| most records held (consumed - processed) | %,d (bound: max-in-flight + max.poll.records = %,d) %s |",
+                stall.maxHeld(), stall.bound(), mark(stall.bounded()));
+        line("| live heap growth during the stall (after full GC) | %.1f MB (%.1f KB per held record; input %.0f MB) |",
+                stall.liveGrowth() / 1e6, stall.liveGrowth() / 1e3 / Math.max(1, stall.maxHeld()),
+                stall.records() * stall.recordBytes() / 1e6);
+        line("| peak heap after any GC during the stall | +%.1f MB |", stall.heap().peakAfterGcGrowth() / 1e6);
+        line("| after release: processed / produced | %,d / %,d of %,d in %.1f s %s |", stall.processed(),
+                stall.produced(), stall.records(), stall.drain().toMillis() / 1000.0, mark(stall.complete()));
+        line("");
+    }
+
+    private void method() {
+        line("## How it is measured");
+        line("");
+        line("- One broker (KRaft, single node) in its own JVM; one input topic seeded once; each contender reads "
+                + "it with a fresh consumer group per round and writes its own output topics (same partition count), "
+                + "so every run does identical work. Rounds run the contenders in turn (a, b, c, a, b, c, ...); "
+                + "the figure is the median over measured rounds.");
+        line("- Throughput = input records / (time from the first record its consumer fetched to the broker's "
+                + "acknowledgement of the last output record the input calls for). Both instants come from client "
+                + "interceptors configured identically on every contender (`interceptor.classes`), so no contender "
+                + "is timed by its own counters; start-up and group join are excluded, the tail is not. The "
+                + "acknowledged records per output topic are checked against the seed: every run produced exactly "
+                + "the expected outputs and dead letters.");
+        line("- Same work: the bare loop and Kafka Streams call the sample's own schemas (Jackson 3 + Bean "
+                + "Validation, built from Spring Boot's mapper and validator) and processors (`AnimalIngest`, "
+                + "`Aquatic`, `Spooky`, `Flying`), and dead-letter with Millrace's `DeadLetters` headers. Same "
+                + "clients: acks=all, linger.ms=%d, batch.size=%d, compression none, max.poll.records=%d; commits "
+                + "every %d ms.", ClientSettings.LINGER_MS, ClientSettings.BATCH_SIZE,
+                this.results.settings().maxPollRecords(), ClientSettings.COMMIT_INTERVAL_MS);
+        line("- Heap: the harness JVM holds only the contenders (and the JDK's and Spring's baseline). \"heap after "
+                + "GC\" is the growth of the heap just after any collection during the run over the live heap "
+                + "before it; \"peak used\" is sampled every 10 ms and includes garbage, so it mostly shows the "
+                + "young generation's size.");
+        line("- The harness JVM's flags: %s", String.join(" ", ManagementFactory.getRuntimeMXBean()
+                .getInputArguments()));
+    }
+
+    private void table(List<Contender> contenders, List<RunResult> runs) {
+        List<Integer> rounds = runs.stream().filter((run) -> !run.warmup()).map(RunResult::round).distinct()
+                .sorted().toList();
+        StringBuilder header = new StringBuilder("| contender |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (int i = 0; i < rounds.size(); i++) {
+            header.append(" round ").append(i + 1).append(" |");
+            rule.append("---:|");
+        }
+        line("%s", header + " **median** records/s | heap after GC, peak growth | peak used |");
+        line("%s", rule + "---:|---:|---:|");
+        for (Contender contender : contenders) {
+            StringBuilder row = new StringBuilder("| " + contender.description() + " |");
+            List<RunResult> measured = measured(runs, contender.name());
+            for (RunResult run : measured) {
+                row.append(String.format(Locale.ROOT, " %,.0f |", run.throughput()));
+            }
+            long heapGrowth = measured.stream().mapToLong((run) -> run.heap().peakAfterGcGrowth()).max().orElse(0);
+            long used = measured.stream().mapToLong((run) -> run.heap().peakUsed()).max().orElse(0);
+            row.append(String.format(Locale.ROOT, " **%,.0f** | +%.0f MB | %.0f MB |",
+                    median(runs, contender.name()), heapGrowth / 1e6, used / 1e6));
+            line("%s", row);
+        }
+    }
+
+    private String perRound(String numerator, String denominator) {
+        List<RunResult> top = measured(this.results.contestRuns(), numerator);
+        List<RunResult> bottom = measured(this.results.contestRuns(), denominator);
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+            ratios.add(String.format(Locale.ROOT, "%.2f", top.get(i).throughput() / bottom.get(i).throughput()));
+        }
+        return String.join(", ", ratios);
+    }
+
+    private static List<RunResult> measured(List<RunResult> runs, String contender) {
+        return runs.stream().filter((run) -> !run.warmup() && run.contender().equals(contender)).toList();
+    }
+
+    static double median(List<RunResult> runs, String contender) {
+        double[] values = measured(runs, contender).stream().mapToDouble(RunResult::throughput).sorted().toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        int middle = values.length / 2;
+        return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    private static String mark(boolean met) {
+        return met ? "(met)" : "(**not met**)";
+    }
+
+    private void line(String format, Object... args) {
+        this.out.append(String.format(Locale.ROOT, format, args)).append('\n');
+    }
+}

@@ -1,0 +1,21 @@
+package io.millrace.streams.bench;
+
+import java.util.List;
+
+/**
+ * Everything one benchmark run measured.
+ *
+ * @param settings what was run
+ * @param broker where the broker ran
+ * @param animals what the throughput contest's input holds
+ * @param contest the throughput contenders, in running order
+ * @param contestRuns their runs
+ * @param slow what the slow-handler contest's input holds
+ * @param slowContest the slow-handler contenders
+ * @param slowRuns their runs
+ * @param stall the stalled-output scenario
+ */
+record Results(BenchSettings settings, String broker, Expected animals, List<Contender> contest,
+        List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,
+        StallResult stall) {
+}
