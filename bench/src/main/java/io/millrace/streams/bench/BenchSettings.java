@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What to run, from {@code --name=value} arguments or {@code -Dbench.name=value} system properties (arguments
@@ -25,10 +27,13 @@ import java.util.Properties;
  * @param stallSettle how long in-flight must stay unchanged to count as stalled
  * @param forkBroker whether the broker runs in a JVM of its own
  * @param timeout the longest one run may take
+ * @param contenders the contenders to run by name, or empty for all; a contest or scenario with 0 records is
+ * skipped
  */
 record BenchSettings(int records, int rounds, int warmupRounds, int partitions, double invalidRatio,
         int maxPollRecords, int slowRecords, Duration slowDelay, int slowWorkers, int stallRecords, int stallPadding,
-        int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, Duration timeout) {
+        int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, Duration timeout,
+        Set<String> contenders) {
 
     /**
      * Reads the settings.
@@ -56,11 +61,22 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
                 reader.integer("stall-max-in-flight", 1000),
                 Duration.ofMillis(reader.integer("stall-settle-ms", 2000)),
                 !"in-process".equals(reader.text("broker", "fork")),
-                Duration.ofSeconds(reader.integer("timeout-seconds", 600)));
+                Duration.ofSeconds(reader.integer("timeout-seconds", 600)),
+                Set.of(reader.text("contenders", "").split(",")).stream().filter((name) -> !name.isBlank())
+                        .collect(Collectors.toSet()));
         if (!reader.unread().isEmpty()) {
             throw new IllegalArgumentException("Unknown settings " + reader.unread());
         }
         return settings;
+    }
+
+    /**
+     * Whether to run a contender.
+     * @param name the contender's name
+     * @return whether it was asked for
+     */
+    boolean runs(String name) {
+        return this.contenders.isEmpty() || this.contenders.contains(name);
     }
 
     /**

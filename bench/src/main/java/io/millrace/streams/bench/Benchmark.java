@@ -70,8 +70,10 @@ public final class Benchmark {
                 AnimalWork work = AnimalWork.fromSpringBoot();
                 Topics topics = new Topics(broker.bootstrapServers())) {
             ClientSettings clients = new ClientSettings(broker.bootstrapServers(), this.settings.maxPollRecords());
-            List<Contender> contest = contest(work, clients);
-            List<Contender> slowContest = slowContest(work, clients);
+            List<Contender> contest = contest(work, clients).stream()
+                    .filter((contender) -> this.settings.runs(contender.name())).toList();
+            List<Contender> slowContest = slowContest(work, clients).stream()
+                    .filter((contender) -> this.settings.runs(contender.name())).toList();
             createTopics(topics, contest, slowContest);
             this.log.printf("Seeding %,d + %,d + %,d records%n", this.settings.records(), this.settings.slowRecords(),
                     this.settings.stallRecords());
@@ -84,10 +86,12 @@ public final class Benchmark {
             Expected stall = seeder.seed(STALL_INPUT, partitions, this.settings.stallRecords(), 0,
                     this.settings.stallPadding());
             Rounds rounds = new Rounds(heap, this.settings.timeout(), this.log);
-            List<RunResult> contestRuns = rounds.run(contest, animals, this.settings.warmupRounds(),
-                    this.settings.rounds());
-            List<RunResult> slowRuns = rounds.run(slowContest, slow, 0, this.settings.rounds());
-            StallResult stalled = new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall);
+            List<RunResult> contestRuns = (animals.records() > 0) ? rounds.run(contest, animals,
+                    this.settings.warmupRounds(), this.settings.rounds()) : List.of();
+            List<RunResult> slowRuns = (slow.records() > 0) ? rounds.run(slowContest, slow, 0,
+                    this.settings.rounds()) : List.of();
+            StallResult stalled = (stall.records() > 0 && this.settings.runs("stalled"))
+                    ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
             return new Results(this.settings, this.settings.forkBroker() ? "own JVM" : "harness JVM", animals,
                     contest, contestRuns, slow, slowContest, slowRuns, stalled);
         }

@@ -36,12 +36,18 @@ final class Report {
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 this.results.broker(), settings.records(), 100.0 * this.results.animals().outputs().get("dlt")
-                        / this.results.animals().records(),
+                        / Math.max(1, this.results.animals().records()),
                 settings.partitions(), settings.maxPollRecords(), settings.rounds(), settings.warmupRounds());
         line("");
-        contest();
-        slow();
-        stall();
+        if (!this.results.contestRuns().isEmpty()) {
+            contest();
+        }
+        if (!this.results.slowRuns().isEmpty()) {
+            slow();
+        }
+        if (this.results.stall() != null) {
+            stall();
+        }
         method();
         return this.out.toString();
     }

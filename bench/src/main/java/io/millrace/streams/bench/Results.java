@@ -13,7 +13,7 @@ import java.util.List;
  * @param slow what the slow-handler contest's input holds
  * @param slowContest the slow-handler contenders
  * @param slowRuns their runs
- * @param stall the stalled-output scenario
+ * @param stall the stalled-output scenario, or {@code null} if it was skipped
  */
 record Results(BenchSettings settings, String broker, Expected animals, List<Contender> contest,
         List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,

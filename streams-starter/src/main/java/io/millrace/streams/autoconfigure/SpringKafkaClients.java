@@ -43,7 +43,7 @@ import io.millrace.streams.runtime.KafkaClients;
  */
 public final class SpringKafkaClients implements KafkaClients, DisposableBean {
 
-    private static final long ADMIN_TIMEOUT_SECONDS = 30;
+    private static final long ADMIN_TIMEOUT_SECONDS = 10;
 
     private final DefaultKafkaConsumerFactory<byte[], byte[]> consumers;
 
@@ -174,7 +174,8 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
     @Override
     public synchronized void destroy() {
         if (this.admin != null) {
-            this.admin.close(Duration.ofSeconds(5));
+            // Nothing needs an answer at this point: a look-up still pending against a missing broker is abandoned.
+            this.admin.close(Duration.ZERO);
             this.admin = null;
         }
     }

@@ -15,13 +15,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.strategy.step.DeadLetters;
 
 /**
@@ -56,7 +57,7 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
     private final List<Thread> threads = new ArrayList<>();
 
     /** Released when stopping, to end the wait for the input topic at once. */
-    private CountDownLatch stopping = new CountDownLatch(1);
+    private volatile CountDownLatch stopping = new CountDownLatch(1);
 
     private volatile StreamState state = StreamState.CREATED;
 
@@ -101,46 +102,62 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
             this.stopping = new CountDownLatch(1);
             this.error = null;
         }
-        Thread starter = new Thread(this::provisionAndRun, "millrace-" + name() + "-start");
+        // The starter keeps the latch of its own run: a restart replaces the field, and must not revive this run.
+        CountDownLatch stopped = this.stopping;
+        Thread starter = new Thread(() -> provisionAndRun(stopped), "millrace-" + name() + "-start");
         starter.setDaemon(true);
         starter.start();
     }
 
-    private void provisionAndRun() {
+    private void provisionAndRun(CountDownLatch stopped) {
         try {
-            OptionalInt partitions = awaitInput();
+            OptionalInt partitions = awaitInput(stopped);
             if (partitions.isEmpty()) {
                 return;
             }
             if (this.createTopics) {
                 createTopics(partitions.getAsInt());
             }
-            startLoops();
+            startLoops(stopped);
         }
         catch (RuntimeException ex) {
-            logger.error("Stream '{}' failed to start", name(), ex);
-            fail(ex);
+            if (stopped.getCount() > 0) {
+                logger.error("Stream '{}' failed to start", name(), ex);
+                fail(ex);
+            }
         }
     }
 
-    private OptionalInt awaitInput() {
-        boolean said = false;
+    private OptionalInt awaitInput(CountDownLatch stopped) {
+        boolean saidMissing = false;
+        boolean saidUnreachable = false;
         while (true) {
-            OptionalInt partitions = this.clients.partitions(this.definition.input());
-            if (partitions.isPresent()) {
-                return partitions;
+            try {
+                OptionalInt partitions = this.clients.partitions(this.definition.input());
+                if (partitions.isPresent()) {
+                    return partitions;
+                }
+                if (!saidMissing) {
+                    logger.warn("Stream '{}' waits for its input topic '{}' to exist", name(),
+                            this.definition.input());
+                    saidMissing = true;
+                }
+            }
+            catch (KafkaException ex) {
+                // An unreachable broker is waited for like a missing topic: the stream starts when it is back.
+                if (!saidUnreachable) {
+                    logger.warn("Stream '{}' cannot look up its input topic '{}' yet: {}", name(),
+                            this.definition.input(), ex.toString());
+                    saidUnreachable = true;
+                }
             }
             synchronized (this) {
-                if (this.state == StreamState.CREATED) {
+                if (this.state == StreamState.CREATED && stopped.getCount() > 0) {
                     moveTo(StreamState.WAITING_FOR_INPUT);
                 }
             }
-            if (!said) {
-                logger.warn("Stream '{}' waits for its input topic '{}' to exist", name(), this.definition.input());
-                said = true;
-            }
             try {
-                if (this.stopping.await(INPUT_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (stopped.await(INPUT_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
                     return OptionalInt.empty();
                 }
             }
@@ -159,29 +176,52 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
         }
     }
 
-    private synchronized void startLoops() {
-        if (this.stopping.getCount() == 0) {
+    private synchronized void startLoops(CountDownLatch stopped) {
+        if (stopped.getCount() == 0) {
             return;
         }
         DeadLetters deadLetters = new DeadLetters(deadLetterTopic(), name(), this.groupId);
         StreamStrategy strategy = (this.definition.strategy() != null) ? this.definition.strategy()
                 : PipelineFactory::new;
-        for (int i = 0; i < this.settings.concurrency(); i++) {
-            String clientId = this.groupId + "-" + i;
-            Map<String, Object> consumerProperties = new HashMap<>(this.settings.consumer());
-            Consumer<byte[], byte[]> consumer = this.clients.consumer(this.groupId, clientId, consumerProperties);
-            Producer<byte[], byte[]> producer = this.clients.producer(clientId, new HashMap<>(this.settings.producer()));
-            ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
-                    new ClosingFactory(strategy.create(new StreamResources(this.definition, this.settings, producer,
-                            deadLetters, this.stats, this.clock)), this.clients, producer,
-                            this.settings.shutdownTimeout()),
-                    this.settings, this.stats, this);
-            loop.requestPause(this.pauseRequested);
-            Thread thread = new Thread(loop, clientId);
-            this.loops.add(loop);
-            this.threads.add(thread);
+        List<Runnable> undo = new ArrayList<>();
+        try {
+            for (int i = 0; i < this.settings.concurrency(); i++) {
+                String clientId = this.groupId + "-" + i;
+                Consumer<byte[], byte[]> consumer = this.clients.consumer(this.groupId, clientId,
+                        new HashMap<>(this.settings.consumer()));
+                undo.add(consumer::close);
+                Producer<byte[], byte[]> producer = this.clients.producer(clientId,
+                        new HashMap<>(this.settings.producer()));
+                undo.add(() -> this.clients.close(producer, Duration.ZERO));
+                ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition,
+                        this.settings, producer, deadLetters, this.stats, this.clock));
+                ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
+                        new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()),
+                        this.settings, this.stats, this);
+                undo.add(factory::shutdown);
+                loop.requestPause(this.pauseRequested);
+                this.loops.add(loop);
+                this.threads.add(new Thread(loop, clientId));
+            }
         }
-        moveTo(this.pauseRequested ? StreamState.PAUSED : StreamState.RUNNING);
+        catch (RuntimeException ex) {
+            // Clients made before the failure belong to no loop yet: close them here.
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                try {
+                    undo.get(i).run();
+                }
+                catch (RuntimeException closing) {
+                    ex.addSuppressed(closing);
+                }
+            }
+            this.loops.clear();
+            this.threads.clear();
+            throw ex;
+        }
+        moveTo(StreamState.RUNNING);
+        if (this.pauseRequested) {
+            moveTo(StreamState.PAUSED);
+        }
         this.threads.forEach(Thread::start);
         logger.info("Stream '{}' started: {} -> {} ({} consumer client(s), group {})", name(),
                 this.definition.input(), this.definition.outputTopics(), this.settings.concurrency(), this.groupId);

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.processor.OutputProcessor;
@@ -151,8 +150,6 @@ class StreamManagerTests {
     }
 
     @Test
-    @Disabled("BUG: StreamRunner.startLoops moves CREATED/WAITING_FOR_INPUT -> PAUSED, which StreamState forbids; "
-            + "a stream paused before its loops start fails instead of starting paused")
     void aStreamPausedBeforeItStartsStartsPaused() {
         this.clients.partitions = OptionalInt.of(1);
         StreamManager manager = manager(List.of(stream("fruit", "in", "out")));
@@ -183,8 +180,6 @@ class StreamManagerTests {
     }
 
     @Test
-    @Disabled("BUG: StreamRunner.start replaces the 'stopping' latch; a starter thread of the previous run still "
-            + "inside KafkaClients.partitions() then sees the new latch and starts a second set of loops")
     void aRestartWhileTheInputTopicIsBeingLookedUpRunsOneSetOfConsumerClients() throws Exception {
         CountDownLatch lookingUp = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
