@@ -1,5 +1,6 @@
 package io.millrace.streams.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -8,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.management.OperatingSystemMXBean;
 
 /**
  * Times one run of one contender from the Kafka clients' side, so that every contender is timed alike whatever
@@ -26,7 +29,13 @@ final class Meter implements AutoCloseable {
 
     private final long expected;
 
+    private static final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory
+            .getOperatingSystemMXBean();
+
     private final AtomicLong firstConsumed = new AtomicLong();
+
+    /** This process's CPU time when the first records were consumed; written before {@link #firstConsumed}. */
+    private volatile long cpuAtFirstConsumed;
 
     private final AtomicLong consumed = new AtomicLong();
 
@@ -40,6 +49,9 @@ final class Meter implements AutoCloseable {
 
     /** When the expected acknowledgement count was reached; written once, before {@link #done} opens. */
     private volatile long lastAcknowledged;
+
+    /** This process's CPU time then. */
+    private volatile long cpuAtLastAcknowledged;
 
     private Meter(String runId, long expected) {
         this.runId = runId;
@@ -80,7 +92,12 @@ final class Meter implements AutoCloseable {
 
     void consumed(int records) {
         if (records > 0) {
-            this.firstConsumed.compareAndSet(0, System.nanoTime());
+            if (this.firstConsumed.get() == 0) {
+                long cpu = os.getProcessCpuTime();
+                if (this.firstConsumed.compareAndSet(0, System.nanoTime())) {
+                    this.cpuAtFirstConsumed = cpu;
+                }
+            }
             this.consumed.addAndGet(records);
         }
     }
@@ -93,6 +110,7 @@ final class Meter implements AutoCloseable {
         this.acknowledgedByTopic.computeIfAbsent(topic, (key) -> new AtomicLong()).incrementAndGet();
         if (this.acknowledged.incrementAndGet() == this.expected) {
             this.lastAcknowledged = System.nanoTime();
+            this.cpuAtLastAcknowledged = os.getProcessCpuTime();
             this.done.countDown();
         }
     }
@@ -113,6 +131,15 @@ final class Meter implements AutoCloseable {
      */
     Duration elapsed() {
         return Duration.ofNanos(this.lastAcknowledged - this.firstConsumed.get());
+    }
+
+    /**
+     * The CPU time this process spent over the same span as {@link #elapsed()}: every thread of the contender,
+     * garbage collection and compilation included. The broker runs elsewhere.
+     * @return the CPU time
+     */
+    Duration cpu() {
+        return Duration.ofNanos(this.cpuAtLastAcknowledged - this.cpuAtFirstConsumed);
     }
 
     long consumed() {

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -66,6 +67,11 @@ final class Report {
                 perRound("millrace", "bare"), TARGET_VS_BARE, mark(millrace / bare >= TARGET_VS_BARE));
         line("| Millrace / Kafka Streams (c/b) | **%.2f** | %s | >= %.2f %s |", millrace / streams,
                 perRound("millrace", "kstreams"), TARGET_VS_STREAMS, mark(millrace / streams >= TARGET_VS_STREAMS));
+        line("| CPU per record, bare loop / Millrace | %.2f | | |",
+                medianCpu(this.results.contestRuns(), "bare") / medianCpu(this.results.contestRuns(), "millrace"));
+        line("| CPU per record, Kafka Streams / Millrace | %.2f | | |",
+                medianCpu(this.results.contestRuns(), "kstreams")
+                        / medianCpu(this.results.contestRuns(), "millrace"));
         line("");
     }
 
@@ -125,7 +131,9 @@ final class Report {
                 + "interceptors configured identically on every contender (`interceptor.classes`), so no contender "
                 + "is timed by its own counters; start-up and group join are excluded, the tail is not. The "
                 + "acknowledged records per output topic are checked against the seed: every run produced exactly "
-                + "the expected outputs and dead letters.");
+                + "the expected outputs and dead letters. CPU per record is the harness process's CPU time over "
+                + "the same span (all the contender's threads, GC and JIT included; the broker is another "
+                + "process) divided by the records: on a shared machine it is steadier than throughput.");
         line("- Same work: the bare loop and Kafka Streams call the sample's own schemas (Jackson 3 + Bean "
                 + "Validation, built from Spring Boot's mapper and validator) and processors (`AnimalIngest`, "
                 + "`Aquatic`, `Spooky`, `Flying`), and dead-letter with Millrace's `DeadLetters` headers. Same "
@@ -149,8 +157,8 @@ final class Report {
             header.append(" round ").append(i + 1).append(" |");
             rule.append("---:|");
         }
-        line("%s", header + " **median** records/s | heap after GC, peak growth | peak used |");
-        line("%s", rule + "---:|---:|---:|");
+        line("%s", header + " **median** records/s | CPU per record (median) | heap after GC, peak growth | peak used |");
+        line("%s", rule + "---:|---:|---:|---:|");
         for (Contender contender : contenders) {
             StringBuilder row = new StringBuilder("| " + contender.description() + " |");
             List<RunResult> measured = measured(runs, contender.name());
@@ -159,8 +167,9 @@ final class Report {
             }
             long heapGrowth = measured.stream().mapToLong((run) -> run.heap().peakAfterGcGrowth()).max().orElse(0);
             long used = measured.stream().mapToLong((run) -> run.heap().peakUsed()).max().orElse(0);
-            row.append(String.format(Locale.ROOT, " **%,.0f** | +%.0f MB | %.0f MB |",
-                    median(runs, contender.name()), heapGrowth / 1e6, used / 1e6));
+            row.append(String.format(Locale.ROOT, " **%,.0f** | %.1f µs | +%.0f MB | %.0f MB |",
+                    median(runs, contender.name()), medianCpu(runs, contender.name()), heapGrowth / 1e6,
+                    used / 1e6));
             line("%s", row);
         }
     }
@@ -180,7 +189,16 @@ final class Report {
     }
 
     static double median(List<RunResult> runs, String contender) {
-        double[] values = measured(runs, contender).stream().mapToDouble(RunResult::throughput).sorted().toArray();
+        return median(measured(runs, contender).stream().mapToDouble(RunResult::throughput).toArray());
+    }
+
+    static double medianCpu(List<RunResult> runs, String contender) {
+        return median(measured(runs, contender).stream().mapToDouble(RunResult::cpuMicrosPerRecord).toArray());
+    }
+
+    private static double median(double[] unsorted) {
+        double[] values = unsorted.clone();
+        Arrays.sort(values);
         if (values.length == 0) {
             return Double.NaN;
         }

@@ -54,12 +54,13 @@ final class Rounds {
                             + meter);
                 }
                 result = new RunResult(contender.name(), round, warmup, expected.records(), meter.elapsed(),
-                        window.figures());
+                        meter.cpu(), window.figures());
             }
             check(contender, meter, expected);
-            this.log.printf("%-16s round %d%s: %,10.0f records/s (%,d records in %.2f s; heap after GC +%.0f MB)%n",
-                    contender.name(), round, warmup ? " (warm-up)" : "", result.throughput(), result.records(),
-                    result.elapsed().toNanos() / 1e9, result.heap().peakAfterGcGrowth() / 1e6);
+            this.log.printf("%-16s round %d%s: %,10.0f records/s (%,d records in %.2f s; %.1f us CPU per record; "
+                    + "heap after GC +%.0f MB)%n", contender.name(), round, warmup ? " (warm-up)" : "",
+                    result.throughput(), result.records(), result.elapsed().toNanos() / 1e9,
+                    result.cpuMicrosPerRecord(), result.heap().peakAfterGcGrowth() / 1e6);
             return result;
         }
     }

@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param warmup whether the round is a warm-up, not counted
  * @param records the input records processed
  * @param elapsed from the first record consumed to the last output acknowledged
+ * @param cpu the harness process's CPU time over the same span
  * @param heap the heap figures of the run
  */
-record RunResult(String contender, int round, boolean warmup, long records, Duration elapsed,
+record RunResult(String contender, int round, boolean warmup, long records, Duration elapsed, Duration cpu,
         HeapMonitor.HeapFigures heap) {
 
     /**
@@ -21,5 +22,14 @@ record RunResult(String contender, int round, boolean warmup, long records, Dura
      */
     double throughput() {
         return this.records / (this.elapsed.toNanos() / 1e9);
+    }
+
+    /**
+     * CPU time per input record, in microseconds: a figure the machine's other load disturbs far less than
+     * throughput.
+     * @return microseconds
+     */
+    double cpuMicrosPerRecord() {
+        return this.cpu.toNanos() / 1e3 / this.records;
     }
 }

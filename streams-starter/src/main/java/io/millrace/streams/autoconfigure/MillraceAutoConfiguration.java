@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,6 +25,7 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.util.ClassUtils;
 
 import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
@@ -35,8 +37,8 @@ import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.schema.Schema;
 
 /**
- * Runs the application's streams: finds the {@code @StreamProcessor} beans and {@link StreamDefinition} beans,
- * checks them, and hands them to a {@link StreamManager} with Kafka clients built from {@code spring.kafka.*}.
+ * Runs the application's streams: finds the {@code @StreamProcessor} beans, the {@link StreamDefinition} beans and
+ * the streams defined in {@code millrace.streams.*} alone, checks them, and hands them to a {@link StreamManager} with Kafka clients built from {@code spring.kafka.*}.
  */
 @AutoConfiguration(after = { KafkaAutoConfiguration.class, JacksonAutoConfiguration.class,
         ValidationAutoConfiguration.class })
@@ -61,13 +63,23 @@ public final class MillraceAutoConfiguration {
     }
 
     @Bean
+    static ConfiguredProcessorClasses millraceConfiguredProcessorClasses() {
+        return new ConfiguredProcessorClasses();
+    }
+
+    @Bean
     @ConditionalOnMissingBean
     StreamManager streamManager(ListableBeanFactory beans, SchemaResolver schemas, MillraceProperties properties,
-            KafkaClients clients, ObjectProvider<StreamDefinition> declared, Environment environment) {
+            KafkaClients clients, ObjectProvider<StreamDefinition> declared, Environment environment,
+            ObjectProvider<JsonMapper> mapper, ObjectProvider<Validator> validator) {
         List<StreamDefinition> definitions = new ArrayList<>(
                 new AnnotatedStreams(schemas, properties.getStreams()).discover(beans));
         declared.orderedStream().forEach(definitions::add);
-        checkSettingsNameStreams(properties, definitions);
+        ConfiguredSchemas configuredSchemas = new ConfiguredSchemas(beans, mapper.getIfAvailable(JsonMapper::new),
+                validator.getIfAvailable(), classLoader(beans));
+        definitions.addAll(new ConfiguredStreams(beans, schemas, configuredSchemas, properties.getStreams())
+            .define(names(definitions)));
+        definitions.replaceAll(new ConfiguredPartitioners(properties.getStreams(), clients)::apply);
         definitions.replaceAll((definition) -> withConfiguredStrategy(definition, properties, beans));
         definitions.forEach((definition) -> checkBatching(definition, properties));
         return new StreamManager(definitions, new StreamSettingsMapper(properties)::settings, clients,
@@ -104,15 +116,15 @@ public final class MillraceAutoConfiguration {
         }
     }
 
-    private static void checkSettingsNameStreams(MillraceProperties properties, List<StreamDefinition> streams) {
-        Set<String> known = new LinkedHashSet<>();
-        streams.forEach((stream) -> known.add(stream.name()));
-        for (String configured : properties.getStreams().keySet()) {
-            if (!known.contains(configured)) {
-                throw new InvalidStreamsException("millrace.streams." + configured + " configures an unknown stream '"
-                        + configured + "'; known streams: " + known);
-            }
-        }
+    private static ClassLoader classLoader(ListableBeanFactory beans) {
+        return (beans instanceof ConfigurableBeanFactory configurable) ? configurable.getBeanClassLoader()
+                : ClassUtils.getDefaultClassLoader();
+    }
+
+    private static Set<String> names(List<StreamDefinition> streams) {
+        Set<String> names = new LinkedHashSet<>();
+        streams.forEach((stream) -> names.add(stream.name()));
+        return names;
     }
 
     static String applicationId(MillraceProperties properties, Environment environment) {

@@ -23,8 +23,11 @@ public class MillraceProperties {
 
     private final Topics topics = new Topics();
 
+    private final HttpIngress httpIngress = new HttpIngress();
+
     /**
-     * Per-stream settings, by stream name. Every key must name a known stream.
+     * Per-stream settings, by stream name. Every key must name a stream defined by annotated processors or a
+     * StreamDefinition bean, or define a stream of its own by setting its input.
      */
     private Map<String, Stream> streams = new LinkedHashMap<>();
 
@@ -38,6 +41,10 @@ public class MillraceProperties {
 
     public Topics getTopics() {
         return this.topics;
+    }
+
+    public HttpIngress getHttpIngress() {
+        return this.httpIngress;
     }
 
     public Map<String, Stream> getStreams() {
@@ -65,6 +72,23 @@ public class MillraceProperties {
         }
     }
 
+    /** The HTTP source of records, {@code POST /streams/{name}/records}. */
+    public static class HttpIngress {
+
+        /**
+         * Whether a servlet web application accepts records for the streams' input topics over HTTP.
+         */
+        private boolean enabled;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
     /** Settings of one stream. */
     public static class Stream {
 
@@ -74,9 +98,28 @@ public class MillraceProperties {
         private boolean enabled = true;
 
         /**
-         * Input topic, overriding the one of the input processor's annotation.
+         * Input topic, overriding the one of the input processor's annotation. For a stream without annotated
+         * processors, setting it defines the stream from this configuration.
          */
         private String input;
+
+        /**
+         * Schema of the input of a stream defined in configuration: 'string', 'bytes', 'json:' followed by a fully
+         * qualified class name, or the name of a Schema bean.
+         */
+        private String schema;
+
+        /**
+         * Input processor of a stream defined in configuration: the name of an InputProcessor bean, or the fully
+         * qualified name of a class to create as one. None passes the input through.
+         */
+        private String processor;
+
+        /**
+         * Outputs of the stream, by topic. Sets the partitioner of any stream's outputs; a stream defined in
+         * configuration also names its output processors and schemas here.
+         */
+        private Map<String, Output> outputs = new LinkedHashMap<>();
 
         /**
          * Delivery guarantee: at-least-once or exactly-once.
@@ -159,6 +202,30 @@ public class MillraceProperties {
 
         public void setInput(String input) {
             this.input = input;
+        }
+
+        public String getSchema() {
+            return this.schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public String getProcessor() {
+            return this.processor;
+        }
+
+        public void setProcessor(String processor) {
+            this.processor = processor;
+        }
+
+        public Map<String, Output> getOutputs() {
+            return this.outputs;
+        }
+
+        public void setOutputs(Map<String, Output> outputs) {
+            this.outputs = outputs;
         }
 
         public Guarantee getGuarantee() {
@@ -268,6 +335,79 @@ public class MillraceProperties {
         public void setProducer(Map<String, String> producer) {
             this.producer = producer;
         }
+    }
+
+    /** One output of a stream. */
+    public static class Output {
+
+        /**
+         * Output processor of a stream defined in configuration: the name of an OutputProcessor or
+         * FlatOutputProcessor bean, or the fully qualified name of a class to create as one. None passes the
+         * values through.
+         */
+        private String processor;
+
+        /**
+         * Schema of the output of a stream defined in configuration, in the forms of the input schema. Defaults to
+         * the schema of the type the output receives (the input schema for a pass-through stream).
+         */
+        private String schema;
+
+        /**
+         * How output records are spread over the topic's partitions: hash (by key, Kafka's default), random, or
+         * manual (all to the partition set in 'partition').
+         */
+        private Partitioner partitioner = Partitioner.HASH;
+
+        /**
+         * The partition every record goes to, with the manual partitioner.
+         */
+        private Integer partition;
+
+        public String getProcessor() {
+            return this.processor;
+        }
+
+        public void setProcessor(String processor) {
+            this.processor = processor;
+        }
+
+        public String getSchema() {
+            return this.schema;
+        }
+
+        public void setSchema(String schema) {
+            this.schema = schema;
+        }
+
+        public Partitioner getPartitioner() {
+            return this.partitioner;
+        }
+
+        public void setPartitioner(Partitioner partitioner) {
+            this.partitioner = partitioner;
+        }
+
+        public Integer getPartition() {
+            return this.partition;
+        }
+
+        public void setPartition(Integer partition) {
+            this.partition = partition;
+        }
+    }
+
+    /** How output records are spread over partitions. */
+    public enum Partitioner {
+
+        /** By a hash of the key, Kafka's default: one key stays in one partition. */
+        HASH,
+
+        /** A partition picked at random for each record, whatever its key. */
+        RANDOM,
+
+        /** Every record to one configured partition. */
+        MANUAL
     }
 
     /** When offsets are committed. */

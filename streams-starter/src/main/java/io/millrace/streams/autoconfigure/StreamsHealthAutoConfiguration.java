@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 
@@ -17,11 +18,12 @@ import io.millrace.streams.runtime.StreamManager;
 @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 @ConditionalOnBean(StreamManager.class)
 @ConditionalOnEnabledHealthIndicator("streams")
+@EnableConfigurationProperties(StreamsHealthProperties.class)
 public final class StreamsHealthAutoConfiguration {
 
     @Bean(name = "streamsHealthIndicator")
     @ConditionalOnMissingBean(name = "streamsHealthIndicator")
-    StreamsHealthIndicator streamsHealthIndicator(StreamManager manager) {
-        return new StreamsHealthIndicator(manager);
+    StreamsHealthIndicator streamsHealthIndicator(StreamManager manager, StreamsHealthProperties properties) {
+        return new StreamsHealthIndicator(manager, properties.getStuckAfter());
     }
 }

@@ -1,15 +1,21 @@
 package io.millrace.streams.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -27,10 +33,16 @@ import io.millrace.streams.runtime.StreamView;
  * (tag {@code stream}): records fetched, fully processed, dropped by the input processor, dead-lettered;</li>
  * <li>{@code millrace.records.produced} (tags {@code stream}, {@code topic}): output records acknowledged;</li>
  * <li>{@code millrace.stream.partitions.assigned}, {@code .paused} (tag {@code stream}): partitions owned and
- * paused.</li>
+ * paused;</li>
+ * <li>{@code millrace.stream.in.flight}, {@code millrace.stream.lag} (tag {@code stream}): records in flight, and
+ * records not yet committed on the owned partitions;</li>
+ * <li>{@code millrace.partition.lag} (tags {@code stream}, {@code partition}): the same per partition, refreshed
+ * every few seconds;</li>
+ * <li>{@code millrace.records.latency} (timer, tag {@code stream}): time from fetch to fully processed;</li>
+ * <li>{@code millrace.commit.latency} (timer, tag {@code stream}): round trip of offset commits.</li>
  * </ul>
  */
-public class StreamsMetrics implements MeterBinder, StreamManager.Listener {
+public class StreamsMetrics implements MeterBinder, StreamManager.Listener, AutoCloseable {
 
     public static final String CONSUMED = "millrace.records.consumed";
 
@@ -45,6 +57,27 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener {
     public static final String PARTITIONS_ASSIGNED = "millrace.stream.partitions.assigned";
 
     public static final String PARTITIONS_PAUSED = "millrace.stream.partitions.paused";
+
+    public static final String IN_FLIGHT = "millrace.stream.in.flight";
+
+    public static final String LAG = "millrace.stream.lag";
+
+    public static final String PARTITION_LAG = "millrace.partition.lag";
+
+    public static final String LATENCY = "millrace.records.latency";
+
+    public static final String COMMIT_LATENCY = "millrace.commit.latency";
+
+    private static final long PARTITION_REFRESH_SECONDS = 5;
+
+    /** Refreshes the per-partition lag: partitions come and go with rebalances. */
+    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+        Thread thread = new Thread(runnable, "millrace-metrics");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private volatile MultiGauge partitionLag;
 
     private final StreamManager manager;
 
@@ -61,6 +94,27 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener {
         this.registry = registry;
         this.manager.definitions().forEach(this::register);
         this.manager.addListener(this);
+        this.partitionLag = MultiGauge.builder(PARTITION_LAG).description("Records not yet committed")
+            .baseUnit("records").register(registry);
+        this.refresher.scheduleWithFixedDelay(this::refreshPartitions, 0, PARTITION_REFRESH_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    private void refreshPartitions() {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (StreamView stream : this.manager.streams()) {
+            stream.partitions().forEach((partition, view) -> {
+                if (view.lag() >= 0) {
+                    rows.add(MultiGauge.Row.of(Tags.of("stream", stream.name(), "partition", partition), view.lag()));
+                }
+            });
+        }
+        this.partitionLag.register(rows, true);
+    }
+
+    @Override
+    public void close() {
+        this.refresher.shutdownNow();
     }
 
     @Override
@@ -97,10 +151,17 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener {
             registered.add(counter(registry, PRODUCED, "Output records acknowledged by the broker",
                     tags.and("topic", topic), stats, (s) -> s.produced().getOrDefault(topic, 0L)));
         }
+        registered.add(FunctionTimer.builder(LATENCY, stats, StreamStats::processed, StreamStats::latencyNanos,
+                TimeUnit.NANOSECONDS).description("Time from fetch to fully processed").tags(tags).register(registry));
+        registered.add(FunctionTimer.builder(COMMIT_LATENCY, stats, StreamStats::commits, StreamStats::commitNanos,
+                TimeUnit.NANOSECONDS).description("Round trip of offset commits").tags(tags).register(registry));
+        registered.add(gauge(registry, IN_FLIGHT, "Records in flight", tags, name, StreamView::inFlight, "records"));
+        registered.add(gauge(registry, LAG, "Records not yet committed on the owned partitions", tags, name,
+                StreamView::lag, "records"));
         registered.add(gauge(registry, PARTITIONS_ASSIGNED, "Input partitions owned", tags, name,
-                (view) -> view.partitions().size()));
+                (view) -> view.partitions().size(), "partitions"));
         registered.add(gauge(registry, PARTITIONS_PAUSED, "Input partitions paused", tags, name,
-                (view) -> view.paused().size()));
+                (view) -> view.paused().size(), "partitions"));
         this.meters.put(name, registered);
     }
 
@@ -111,9 +172,9 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener {
     }
 
     private Meter gauge(MeterRegistry registry, String name, String description, Tags tags, String stream,
-            ToDoubleFunction<StreamView> value) {
+            ToDoubleFunction<StreamView> value, String unit) {
         return Gauge.builder(name, this.manager,
                 (manager) -> manager.stream(stream).map(value::applyAsDouble).orElse(Double.NaN))
-            .description(description).baseUnit("partitions").tags(tags).register(registry);
+            .description(description).baseUnit(unit).tags(tags).register(registry);
     }
 }

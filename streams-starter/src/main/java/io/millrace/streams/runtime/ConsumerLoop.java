@@ -45,6 +45,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     /** A short poll while the pipeline pushes back: keeps membership, waits a little for acknowledgements. */
     private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(1);
 
+    /** How often the loop refreshes what the endpoint sees of it. */
+    private static final long VIEW_INTERVAL_MILLIS = 500;
+
     private final String input;
 
     private final Consumer<byte[], byte[]> consumer;
@@ -69,7 +72,11 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
      */
     private final Map<TopicPartition, Long> resumeOffsets = new HashMap<>();
 
+    private final PartitionProgress progress = new PartitionProgress();
+
     private ProcessingStrategy<ConsumerRecord<byte[], byte[]>> strategy;
+
+    private long viewPublishedAt;
 
     private boolean paused;
 
@@ -78,6 +85,12 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private volatile boolean pauseRequested;
 
     private volatile LoopView view = LoopView.EMPTY;
+
+    /**
+     * The record being submitted and since when: a processor that blocks the poll thread blocks the view's refresh
+     * too, so the endpoint and health read this live.
+     */
+    private volatile Busy busy;
 
     ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
             StreamSettings settings, StreamStats stats, LoopListener listener) {
@@ -116,6 +129,11 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
         commit();
         pauseOrResume();
+        long now = System.currentTimeMillis();
+        this.stats.tick(now);
+        if (now - this.viewPublishedAt >= VIEW_INTERVAL_MILLIS) {
+            publishView();
+        }
     }
 
     private void poll() {
@@ -134,15 +152,21 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void submit() {
+        long now = System.currentTimeMillis();
         ConsumerRecord<byte[], byte[]> record;
         while (this.strategy != null && (record = this.buffer.peek()) != null) {
+            this.busy = new Busy(record.partition(), record.offset(), now);
             try {
                 this.strategy.submit(Message.of(record));
             }
             catch (MessageRejected ex) {
                 return;
             }
+            finally {
+                this.busy = null;
+            }
             this.buffer.poll();
+            this.progress.submitted(record.partition(), record.offset(), now);
         }
     }
 
@@ -152,7 +176,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
         this.toCommit.clear();
+        long sent = System.nanoTime();
         this.consumer.commitAsync(offsets, (committed, ex) -> {
+            this.stats.onCommitted(System.nanoTime() - sent);
             if (ex != null) {
                 // A later commit covers these offsets; if none comes, the next owner repeats some records.
                 logger.warn("Commit of {} failed: {}", committed, ex.toString());
@@ -180,9 +206,11 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void report(Map<TopicPartition, Long> offsets, boolean force) {
+        long now = System.currentTimeMillis();
         offsets.forEach((partition, offset) -> {
             this.toCommit.put(partition, new OffsetAndMetadata(offset));
             this.resumeOffsets.put(partition, offset);
+            this.progress.finished(partition.partition(), offset, now);
         });
         if (force) {
             commitNow();
@@ -233,6 +261,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
         commitNow();
         this.buffer.clear();
+        this.progress.clear();
         for (TopicPartition partition : this.consumer.assignment()) {
             Long offset = this.resumeOffsets.get(partition);
             if (offset != null && !leaving.contains(partition)) {
@@ -299,7 +328,10 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void publishView() {
         Set<TopicPartition> assignment = Set.copyOf(this.consumer.assignment());
-        this.view = new LoopView(assignment, this.paused ? assignment : Set.of());
+        long now = System.currentTimeMillis();
+        this.view = new LoopView(assignment, this.paused ? assignment : Set.of(),
+                this.progress.snapshot(this.consumer, assignment, now), this.buffer.size());
+        this.viewPublishedAt = now;
     }
 
     /**
@@ -322,9 +354,25 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         return this.view;
     }
 
-    /** What the loop owns, for the endpoint. */
-    record LoopView(Set<TopicPartition> assigned, Set<TopicPartition> paused) {
-        static final LoopView EMPTY = new LoopView(Set.of(), Set.of());
+    Busy busy() {
+        return this.busy;
+    }
+
+    /** A record the poll thread is handing to the pipeline, since {@code sinceMillis}. */
+    record Busy(int partition, long offset, long sinceMillis) {
+    }
+
+    /**
+     * What the loop owns, for the endpoint.
+     *
+     * @param assigned the assigned partitions
+     * @param paused the paused partitions
+     * @param partitions progress per assigned partition
+     * @param buffered records fetched and not yet accepted by the pipeline
+     */
+    record LoopView(Set<TopicPartition> assigned, Set<TopicPartition> paused,
+            Map<TopicPartition, PartitionProgress.PartitionState> partitions, int buffered) {
+        static final LoopView EMPTY = new LoopView(Set.of(), Set.of(), Map.of(), 0);
     }
 
     /** Hears what a loop did that its stream must know. */

@@ -211,7 +211,8 @@ public final class StreamManager implements SmartLifecycle {
      * @return snapshots of the streams
      */
     public List<StreamView> streams() {
-        return runners().stream().map(StreamRunner::view).toList();
+        List<StreamRunner> runners = runners();
+        return runners.stream().map((runner) -> view(runner, runners)).toList();
     }
 
     /**
@@ -220,7 +221,17 @@ public final class StreamManager implements SmartLifecycle {
      * @return its snapshot, if there is such a stream
      */
     public Optional<StreamView> stream(String name) {
-        return Optional.ofNullable(runner(name)).map(StreamRunner::view);
+        List<StreamRunner> runners = runners();
+        return Optional.ofNullable(runner(name)).map((runner) -> view(runner, runners));
+    }
+
+    private static StreamView view(StreamRunner runner, List<StreamRunner> all) {
+        StreamDefinition stream = runner.definition();
+        List<String> fedBy = all.stream().filter((other) -> other.definition().outputTopics().contains(stream.input()))
+            .map(StreamRunner::name).toList();
+        List<String> feeds = all.stream().filter((other) -> stream.outputTopics().contains(other.definition().input()))
+            .map(StreamRunner::name).toList();
+        return runner.view(fedBy, feeds);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -304,23 +305,54 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
         return this.settings.deadLetterTopicFor(this.definition.input());
     }
 
-    StreamView view() {
-        Map<String, Long> partitions = new TreeMap<>();
+    StreamView view(List<String> fedBy, List<String> feeds) {
+        Map<String, StreamView.PartitionView> partitions = new TreeMap<>();
         List<String> paused = new ArrayList<>();
         List<ConsumerLoop> current;
         synchronized (this) {
             current = List.copyOf(this.loops);
         }
+        long inFlight = 0;
+        long lag = 0;
+        long now = System.currentTimeMillis();
         for (ConsumerLoop loop : current) {
             ConsumerLoop.LoopView view = loop.view();
-            view.assigned().forEach((partition) -> partitions.put(partition.toString(),
-                    this.committed.getOrDefault(partition, -1L)));
-            view.paused().forEach((partition) -> paused.add(partition.toString()));
+            ConsumerLoop.Busy busy = loop.busy();
+            inFlight += view.buffered();
+            for (TopicPartition partition : view.assigned()) {
+                PartitionProgress.PartitionState state = view.partitions().get(partition);
+                long waitingSince = (state != null) ? state.waitingSince() : 0;
+                long oldest = (state != null) ? state.oldestOffset() : -1;
+                if (busy != null && busy.partition() == partition.partition()
+                        && (waitingSince == 0 || busy.sinceMillis() < waitingSince)) {
+                    waitingSince = busy.sinceMillis();
+                    oldest = (oldest >= 0) ? Math.min(oldest, busy.offset()) : busy.offset();
+                }
+                long committedOffset = this.committed.getOrDefault(partition, -1L);
+                long end = (state != null) ? state.end() : -1;
+                long partitionLag = (end >= 0 && committedOffset >= 0) ? Math.max(0, end - committedOffset) : -1;
+                long partitionInFlight = (state != null) ? state.inFlight() : 0;
+                boolean isPaused = view.paused().contains(partition);
+                partitions.put(partition.toString(), new StreamView.PartitionView(committedOffset, end, partitionLag,
+                        partitionInFlight, oldest, (waitingSince > 0) ? now - waitingSince : 0, isPaused));
+                inFlight += partitionInFlight;
+                lag += Math.max(0, partitionLag);
+                if (isPaused) {
+                    paused.add(partition.toString());
+                }
+            }
         }
         paused.sort(null);
+        Map<String, String> outputSchemas = new LinkedHashMap<>();
+        this.definition.outputs().forEach((output) -> outputSchemas.put(output.topic(),
+                output.schema().type().getSimpleName()));
+        StreamView.TopologyView topology = new StreamView.TopologyView(
+                this.definition.inputProcessor().getClass().getName(),
+                this.definition.inputSchema().type().getSimpleName(), outputSchemas, fedBy, feeds);
         return new StreamView(name(), this.state, this.error, this.definition.input(), this.definition.outputTopics(),
-                deadLetterTopic(), this.settings.guarantee(), this.settings.concurrency(), this.stats.consumed(),
-                this.stats.processed(), this.stats.filtered(), this.stats.deadLettered(), this.stats.produced(),
-                partitions, paused);
+                deadLetterTopic(), this.settings.guarantee(), this.settings.concurrency(),
+                this.settings.workers().count(), topology, this.stats.consumed(), this.stats.processed(),
+                this.stats.filtered(), this.stats.deadLettered(), this.stats.produced(), this.stats.consumedRate(),
+                this.stats.processedRate(), inFlight, lag, partitions, paused);
     }
 }

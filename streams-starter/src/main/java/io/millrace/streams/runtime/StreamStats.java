@@ -27,6 +27,24 @@ public final class StreamStats implements PipelineListener {
 
     private final Map<String, LongAdder> produced = new ConcurrentHashMap<>();
 
+    /** Time from fetch to fully processed, summed over processed records. */
+    private final LongAdder latencyNanos = new LongAdder();
+
+    private final LongAdder commits = new LongAdder();
+
+    private final LongAdder commitNanos = new LongAdder();
+
+    /** Throughput over the last second or so; updated by whichever poll thread passes a second boundary. */
+    private volatile double consumedRate;
+
+    private volatile double processedRate;
+
+    private long rateSampledAt;
+
+    private long rateConsumed;
+
+    private long rateProcessed;
+
     void onConsumed(int records) {
         this.consumed.add(records);
     }
@@ -34,6 +52,77 @@ public final class StreamStats implements PipelineListener {
     @Override
     public void onCompleted(Message<?> message) {
         this.completed.increment();
+        this.latencyNanos.add(System.nanoTime() - message.startNanos());
+    }
+
+    void onCommitted(long nanos) {
+        this.commits.increment();
+        this.commitNanos.add(nanos);
+    }
+
+    /**
+     * Updates the rates when a second has passed since the last update. Cheap when it has not.
+     * @param nowMillis the current time
+     */
+    void tick(long nowMillis) {
+        if (nowMillis - this.rateSampledAt < 1000) {
+            return;
+        }
+        synchronized (this) {
+            long elapsed = nowMillis - this.rateSampledAt;
+            if (elapsed < 1000) {
+                return;
+            }
+            long consumedNow = consumed();
+            long processedNow = processed();
+            if (this.rateSampledAt > 0) {
+                this.consumedRate = (consumedNow - this.rateConsumed) * 1000.0 / elapsed;
+                this.processedRate = (processedNow - this.rateProcessed) * 1000.0 / elapsed;
+            }
+            this.rateSampledAt = nowMillis;
+            this.rateConsumed = consumedNow;
+            this.rateProcessed = processedNow;
+        }
+    }
+
+    /**
+     * Records fetched per second, over the last second.
+     * @return the rate
+     */
+    public double consumedRate() {
+        return this.consumedRate;
+    }
+
+    /**
+     * Records fully processed per second, over the last second.
+     * @return the rate
+     */
+    public double processedRate() {
+        return this.processedRate;
+    }
+
+    /**
+     * Total time from fetch to fully processed of the processed records.
+     * @return nanoseconds
+     */
+    public long latencyNanos() {
+        return this.latencyNanos.sum();
+    }
+
+    /**
+     * Offset commits acknowledged by the broker.
+     * @return the count
+     */
+    public long commits() {
+        return this.commits.sum();
+    }
+
+    /**
+     * Total round-trip time of the acknowledged commits.
+     * @return nanoseconds
+     */
+    public long commitNanos() {
+        return this.commitNanos.sum();
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A snapshot of one stream, as the endpoint and the health indicator show it.
+ * A snapshot of one stream, as the endpoint, the health indicator and the dashboard show it.
  *
  * @param name the stream name
  * @param state its state
@@ -14,15 +14,51 @@ import java.util.Map;
  * @param deadLetterTopic the dead-letter topic
  * @param guarantee the delivery guarantee
  * @param concurrency consumer clients
+ * @param workers processing threads per consumer client
+ * @param topology what the stream is made of and which streams it is chained with
  * @param consumed records fetched
  * @param processed records fully processed
  * @param filtered records the input processor dropped
  * @param deadLettered records sent to the dead-letter topic
  * @param produced output records acknowledged, by topic
- * @param partitions the assigned partitions with their committed offsets ({@code -1} if none yet)
+ * @param consumedRate records fetched per second, over the last second
+ * @param processedRate records processed per second, over the last second
+ * @param inFlight records submitted to the pipeline and not yet finished, plus those fetched and waiting
+ * @param lag records of the assigned partitions not yet committed (end offset minus committed offset)
+ * @param partitions the assigned partitions, by {@code topic-partition}
  * @param paused the paused partitions
  */
 public record StreamView(String name, StreamState state, String error, String input, List<String> outputs,
-        String deadLetterTopic, Guarantee guarantee, int concurrency, long consumed, long processed, long filtered,
-        long deadLettered, Map<String, Long> produced, Map<String, Long> partitions, List<String> paused) {
+        String deadLetterTopic, Guarantee guarantee, int concurrency, int workers, TopologyView topology,
+        long consumed, long processed, long filtered, long deadLettered, Map<String, Long> produced,
+        double consumedRate, double processedRate, long inFlight, long lag, Map<String, PartitionView> partitions,
+        List<String> paused) {
+
+    /**
+     * What a stream is made of and how it is chained with others.
+     *
+     * @param inputProcessor the input processor's class
+     * @param inputSchema the input message type
+     * @param outputSchemas the output message type, by output topic
+     * @param fedBy the streams writing to this stream's input topic
+     * @param feeds the streams reading one of this stream's output topics
+     */
+    public record TopologyView(String inputProcessor, String inputSchema, Map<String, String> outputSchemas,
+            List<String> fedBy, List<String> feeds) {
+    }
+
+    /**
+     * One assigned partition.
+     *
+     * @param committed the committed offset, {@code -1} if none yet
+     * @param end the end offset as of the last fetch, {@code -1} if unknown
+     * @param lag {@code end - committed} when both are known, else {@code -1}
+     * @param inFlight records submitted and not yet finished
+     * @param oldestOffset the offset of the oldest record in flight, {@code -1} if none
+     * @param waitingMillis how long the oldest record in flight has waited for progress
+     * @param paused whether fetching is paused
+     */
+    public record PartitionView(long committed, long end, long lag, long inFlight, long oldestOffset,
+            long waitingMillis, boolean paused) {
+    }
 }

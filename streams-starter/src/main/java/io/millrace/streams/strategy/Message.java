@@ -29,13 +29,17 @@ public final class Message<T> {
 
     private final InvalidMessage invalid;
 
+    /** {@link System#nanoTime()} when the message entered the pipeline, kept by derived messages. */
+    private final long startNanos;
+
     private Message(T payload, ConsumerRecord<byte[], byte[]> origin, Map<TopicPartition, Long> committable,
-            boolean filtered, InvalidMessage invalid) {
+            boolean filtered, InvalidMessage invalid, long startNanos) {
         this.payload = payload;
         this.origin = origin;
         this.committable = committable;
         this.filtered = filtered;
         this.invalid = invalid;
+        this.startNanos = startNanos;
     }
 
     /**
@@ -44,7 +48,7 @@ public final class Message<T> {
      * @return the message
      */
     public static Message<ConsumerRecord<byte[], byte[]>> of(ConsumerRecord<byte[], byte[]> record) {
-        return new Message<>(Objects.requireNonNull(record, "record"), record, null, false, null);
+        return new Message<>(Objects.requireNonNull(record, "record"), record, null, false, null, System.nanoTime());
     }
 
     /**
@@ -55,7 +59,7 @@ public final class Message<T> {
      * @return the message
      */
     public static <T> Message<T> of(T payload, Map<TopicPartition, Long> committable) {
-        return new Message<>(payload, null, Map.copyOf(committable), false, null);
+        return new Message<>(payload, null, Map.copyOf(committable), false, null, System.nanoTime());
     }
 
     /**
@@ -64,6 +68,14 @@ public final class Message<T> {
      */
     public T payload() {
         return this.payload;
+    }
+
+    /**
+     * When the message entered the pipeline, for measuring how long records take.
+     * @return a {@link System#nanoTime()} reading
+     */
+    public long startNanos() {
+        return this.startNanos;
     }
 
     /**
@@ -116,7 +128,8 @@ public final class Message<T> {
      * @return a new message with the same payload and origin
      */
     public Message<T> withCommittable(Map<TopicPartition, Long> offsets) {
-        return new Message<>(this.payload, this.origin, Map.copyOf(offsets), this.filtered, this.invalid);
+        return new Message<>(this.payload, this.origin, Map.copyOf(offsets), this.filtered, this.invalid,
+                this.startNanos);
     }
 
     /**
@@ -134,7 +147,7 @@ public final class Message<T> {
      * @return a new message with the same offsets
      */
     public <U> Message<U> withPayload(U payload) {
-        return new Message<>(payload, this.origin, this.committable, false, null);
+        return new Message<>(payload, this.origin, this.committable, false, null, this.startNanos);
     }
 
     /**
@@ -143,7 +156,7 @@ public final class Message<T> {
      * @return a filtered message with the same offsets
      */
     public <U> Message<U> filtered() {
-        return new Message<>(null, this.origin, this.committable, true, null);
+        return new Message<>(null, this.origin, this.committable, true, null, this.startNanos);
     }
 
     /**
@@ -153,7 +166,8 @@ public final class Message<T> {
      * @return an invalid message with the same offsets
      */
     public <U> Message<U> invalid(InvalidMessage reason) {
-        return new Message<>(null, this.origin, this.committable, false, Objects.requireNonNull(reason, "reason"));
+        return new Message<>(null, this.origin, this.committable, false, Objects.requireNonNull(reason, "reason"),
+                this.startNanos);
     }
 
     /**

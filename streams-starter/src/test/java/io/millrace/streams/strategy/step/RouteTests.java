@@ -23,6 +23,7 @@ import static io.millrace.streams.strategy.step.TestRecords.header;
 import static io.millrace.streams.strategy.step.TestRecords.record;
 import static io.millrace.streams.strategy.step.TestRecords.string;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link Route}.
@@ -223,6 +224,53 @@ class RouteTests {
         assertThat(calls).hasValue(0);
         assertThat(this.next.submitted.get(0)).isSameAs(filtered);
         assertThat(this.next.submitted.get(1)).isSameAs(invalid);
+    }
+
+    @Test
+    void aManualPartitionerSendsEveryRecordOfItsOutputToItsPartition() {
+        Route<String> route = route(Route.Output.of("fixed", Schemas.string(),
+                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Route.Partitioner.manual(2)),
+                Route.Output.of("hashed", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
+        route.submit(payload(0, "k0", "a"));
+        route.submit(payload(1, "k1", "b"));
+        assertThat(this.next.submitted).flatExtracting(Message::payload)
+            .extracting((output) -> output.topic() + ":" + output.partition())
+            .containsExactly("fixed:2", "hashed:null", "fixed:2", "hashed:null");
+    }
+
+    @Test
+    void aRandomPartitionerSpreadsOneKeyOverEveryPartitionAndLooksTheCountUpOnce() {
+        AtomicInteger lookups = new AtomicInteger();
+        Route<String> route = route(Route.Output.of("spread", Schemas.string(),
+                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Route.Partitioner.random(() -> {
+                    lookups.incrementAndGet();
+                    return 3;
+                })));
+        for (int i = 0; i < 200; i++) {
+            route.submit(payload(i, "same-key", "v" + i));
+        }
+        assertThat(this.next.submitted).flatExtracting(Message::payload)
+            .extracting(ProducerRecord::partition)
+            .containsOnly(0, 1, 2)
+            .contains(0, 1, 2);
+        assertThat(lookups).hasValue(1);
+    }
+
+    @Test
+    void aRandomPartitionerOfATopicWithoutPartitionsFailsTheOutput() {
+        Route<String> route = route(Route.Output.of("missing", Schemas.string(),
+                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Route.Partitioner.random(() -> 0)));
+        route.submit(payload(0, "k", "v"));
+        assertThat(this.next.submitted).singleElement()
+            .satisfies((result) -> assertThat(result.invalid().reason())
+                .isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED));
+    }
+
+    @Test
+    void aNegativeManualPartitionIsRefused() {
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> Route.Partitioner.manual(-1))
+            .withMessageContaining("-1");
     }
 
     @SafeVarargs

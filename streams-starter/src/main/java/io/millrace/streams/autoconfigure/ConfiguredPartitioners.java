@@ -1,0 +1,76 @@
+package io.millrace.streams.autoconfigure;
+
+import java.util.List;
+import java.util.Map;
+
+import io.millrace.streams.runtime.InvalidStreamsException;
+import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.StreamDefinition;
+import io.millrace.streams.strategy.step.Route;
+
+/**
+ * Gives the outputs of any stream the partitioner of {@code millrace.streams.<name>.outputs.<topic>.partitioner}.
+ */
+final class ConfiguredPartitioners {
+
+    private final Map<String, MillraceProperties.Stream> settings;
+
+    private final KafkaClients clients;
+
+    ConfiguredPartitioners(Map<String, MillraceProperties.Stream> settings, KafkaClients clients) {
+        this.settings = settings;
+        this.clients = clients;
+    }
+
+    /**
+     * The stream with its configured partitioners.
+     * @param definition the stream
+     * @return the stream, changed if any of its outputs is configured
+     * @throws InvalidStreamsException if an output is unknown or its partitioner incomplete
+     */
+    StreamDefinition apply(StreamDefinition definition) {
+        MillraceProperties.Stream configured = this.settings.get(definition.name());
+        if (configured == null || configured.getOutputs().isEmpty()) {
+            return definition;
+        }
+        String prefix = "millrace.streams." + definition.name() + ".outputs.";
+        for (String topic : configured.getOutputs().keySet()) {
+            if (!definition.outputTopics().contains(topic)) {
+                throw new InvalidStreamsException(prefix + topic + ": stream '" + definition.name()
+                        + "' has no output '" + topic + "'; its outputs: " + definition.outputTopics());
+            }
+        }
+        List<Route.Output<?, ?>> outputs = definition.outputs().stream().<Route.Output<?, ?>>map((output) -> {
+            MillraceProperties.Output settings = configured.getOutputs().get(output.topic());
+            return (settings != null) ? output.withPartitioner(partitioner(prefix + output.topic(),
+                    output.topic(), settings)) : output;
+        }).toList();
+        return new StreamDefinition(definition.name(), definition.input(), definition.inputSchema(),
+                definition.inputProcessor(), outputs, definition.strategy());
+    }
+
+    private Route.Partitioner partitioner(String prefix, String topic, MillraceProperties.Output output) {
+        MillraceProperties.Partitioner kind = output.getPartitioner();
+        Integer partition = output.getPartition();
+        if (kind != MillraceProperties.Partitioner.MANUAL && partition != null) {
+            throw new InvalidStreamsException(prefix + ".partition: a partition is set but the partitioner is "
+                    + kind.name().toLowerCase() + "; set " + prefix + ".partitioner to manual");
+        }
+        return switch (kind) {
+            case HASH -> Route.Partitioner.hash();
+            // Looked up on the first record, after the runtime has created the topic.
+            case RANDOM -> Route.Partitioner.random(() -> this.clients.partitions(topic)
+                .orElseThrow(() -> new IllegalStateException("Output topic " + topic + " does not exist")));
+            case MANUAL -> {
+                if (partition == null) {
+                    throw new InvalidStreamsException(prefix + ".partition: the manual partitioner needs the "
+                            + "partition every record goes to");
+                }
+                if (partition < 0) {
+                    throw new InvalidStreamsException(prefix + ".partition: " + partition + " is not a partition");
+                }
+                yield Route.Partitioner.manual(partition);
+            }
+        };
+    }
+}
