@@ -61,7 +61,27 @@ class StreamsApplicationIntegrationTests {
         assertThat(actuator.get().uri("/info").retrieve().body(String.class)).contains("\"embeddedBroker\"")
             .contains(bootstrapServers);
         assertThat(actuator.get().uri("/health").retrieve().body(String.class)).startsWith("{\"components\"")
-            .contains("\"status\":\"UP\"");
+            .contains("\"status\":\"UP\"").contains("\"streams\"");
+
+        await().atMost(TIMEOUT).until(() -> actuator.get().uri("/streams/animals").retrieve().body(String.class)
+            .matches("(?s).*\"processed\":[1-9].*"));
+        assertThat(actuator.get().uri("/streams").retrieve().body(String.class)).contains("\"name\":\"animals\"")
+            .contains("\"name\":\"sentence-splitter\"").contains("\"partitions\":{\"animals-0\"")
+            .contains("\"feeds\"").contains("\"lag\"");
+        String prometheus = actuator.get().uri("/prometheus").retrieve().body(String.class);
+        assertThat(prometheus).containsPattern("millrace_records_processed_records_total\\{[^}]*stream=\"animals\"")
+            .containsPattern("millrace_records_produced_records_total\\{[^}]*topic=\"aquatic\"")
+            .contains("millrace_records_dead_lettered_records_total")
+            .contains("millrace_records_latency_seconds_count")
+            .contains("millrace_commit_latency_seconds_count")
+            .contains("millrace_stream_lag_records")
+            // Kafka client metrics of Millrace's own clients share the registry.
+            .containsPattern("kafka_consumer_[a-z_]+\\{[^}]*client_id=\"millrace-streams-app-animals-0\"");
+        // Write operations are not exposed over HTTP unless the user opts in.
+        int status = actuator.post().uri("/streams/animals").body(Map.of("action", "pause"))
+            .header("Content-Type", "application/json")
+            .exchange((request, response) -> response.getStatusCode().value());
+        assertThat(status).isGreaterThanOrEqualTo(400);
     }
 
     private static KafkaConsumer<String, String> consumer(String bootstrapServers) {
