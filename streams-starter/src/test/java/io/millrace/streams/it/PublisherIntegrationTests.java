@@ -2,15 +2,10 @@ package io.millrace.streams.it;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,10 +113,7 @@ class PublisherIntegrationTests {
         await().atMost(Duration.ofSeconds(30)).until(() -> manager.stream("steady-publisher").isEmpty());
     }
 
-    private static long committed() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers()))) {
-            return admin.listConsumerGroupOffsets("demand-test-steady-publisher").partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS).values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-        }
+    private static long committed() {
+        return TestKafka.committed("demand-test-steady-publisher");
     }
 }

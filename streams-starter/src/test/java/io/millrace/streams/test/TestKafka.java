@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -147,6 +148,21 @@ public final class TestKafka {
             });
         }
         return records;
+    }
+
+    /**
+     * The sum of a consumer group's committed offsets over all its partitions.
+     * @param group the consumer group
+     * @return the sum, 0 if the group committed nothing
+     */
+    public static long committed(String group) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
+            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                .values().stream().mapToLong(OffsetAndMetadata::offset).sum();
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException("Cannot read the offsets of " + group, ex);
+        }
     }
 
     public static String utf8(byte[] bytes) {

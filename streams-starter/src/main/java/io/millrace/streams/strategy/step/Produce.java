@@ -40,8 +40,8 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
     /** Sent messages in submission order; only the head may be handed on. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
 
-    /** Guards waiting in {@link #join}; acknowledgements arrive on the producer's I/O thread. */
-    private final Object acknowledged = new Object();
+    /** Wakes {@link #join}; acknowledgements arrive on the producer's I/O thread. */
+    private final Signal acknowledged = new Signal();
 
     private boolean closed;
 
@@ -118,20 +118,8 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
 
     private void awaitHead(Deadline deadline) {
         Pending head = this.pending.peek();
-        if (head == null || head.isDone()) {
-            return;
-        }
-        synchronized (this.acknowledged) {
-            if (!head.isDone()) {
-                Duration left = deadline.remaining();
-                long millis = (left != null) ? Math.max(1, Math.min(left.toMillis(), 100)) : 100;
-                try {
-                    this.acknowledged.wait(millis);
-                }
-                catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        if (head != null) {
+            this.acknowledged.await(deadline, head::isDone);
         }
     }
 
@@ -191,9 +179,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
                 this.failure = exception;
             }
             if (this.outstanding.decrementAndGet() == 0) {
-                synchronized (Produce.this.acknowledged) {
-                    Produce.this.acknowledged.notifyAll();
-                }
+                Produce.this.acknowledged.signal();
             }
         }
 

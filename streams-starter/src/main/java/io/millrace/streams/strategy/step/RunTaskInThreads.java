@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -52,8 +53,8 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
     /** Per ordering key, the messages waiting behind the running one (the head). Guarded by itself. */
     private final Map<Object, ArrayDeque<Pending>> lanes = new HashMap<>();
 
-    /** Signals the poll thread, waiting in {@link #join}, that a task finished. */
-    private final Object finished = new Object();
+    /** Wakes the poll thread, waiting in {@link #join}, when a task finished. */
+    private final Signal finished = new Signal();
 
     private boolean closed;
 
@@ -174,24 +175,12 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
         while (!this.pending.isEmpty() && !deadline.passed()) {
             poll();
             Pending head = this.pending.peek();
-            if (head != null && !head.done) {
-                synchronized (this.finished) {
-                    if (!head.done) {
-                        Duration left = deadline.remaining();
-                        long millis = (left != null) ? Math.max(1, Math.min(left.toMillis(), 100)) : 100;
-                        try {
-                            this.finished.wait(millis);
-                        }
-                        catch (InterruptedException ex) {
-                            Thread.currentThread().interrupt();
-                            break;
-                        }
-                    }
-                }
+            if (head != null && head.done) {
+                // Done but refused by the next step: give it a moment to drain.
+                LockSupport.parkNanos(1_000_000);
             }
             else if (head != null) {
-                // Done but refused by the next step: let it drain.
-                Thread.onSpinWait();
+                this.finished.await(deadline, () -> head.done);
             }
         }
         this.next.close();
@@ -244,9 +233,7 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
             this.failure = failure;
             this.done = true;
             releaseLane(this);
-            synchronized (RunTaskInThreads.this.finished) {
-                RunTaskInThreads.this.finished.notifyAll();
-            }
+            RunTaskInThreads.this.finished.signal();
         }
     }
 }
