@@ -1,11 +1,9 @@
 package io.millrace.streams.runtime;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -20,9 +18,7 @@ import io.millrace.streams.strategy.step.CommitOffsets;
 import io.millrace.streams.strategy.step.IngestBatch;
 import io.millrace.streams.strategy.step.UnbatchStep;
 import io.millrace.streams.strategy.step.Decode;
-import io.millrace.streams.strategy.step.DeadLetters;
 import io.millrace.streams.strategy.step.Ingest;
-import io.millrace.streams.strategy.step.PipelineListener;
 import io.millrace.streams.strategy.step.Produce;
 import io.millrace.streams.strategy.step.Route;
 import io.millrace.streams.strategy.step.RunTaskInThreads;
@@ -38,17 +34,11 @@ import io.millrace.streams.strategy.step.WorkerContext;
  */
 final class PipelineFactory implements ProcessingStrategyFactory {
 
+    private final StreamResources resources;
+
     private final StreamDefinition definition;
 
     private final StreamSettings settings;
-
-    private final Producer<byte[], byte[]> producer;
-
-    private final DeadLetters deadLetters;
-
-    private final PipelineListener listener;
-
-    private final Clock clock;
 
     /** The poll thread's worker, when there is one worker. */
     private final WorkerContext context;
@@ -57,12 +47,9 @@ final class PipelineFactory implements ProcessingStrategyFactory {
     private final WorkerPool pool;
 
     PipelineFactory(StreamResources resources) {
+        this.resources = resources;
         this.definition = resources.definition();
         this.settings = resources.settings();
-        this.producer = resources.producer();
-        this.deadLetters = resources.deadLetters();
-        this.listener = resources.listener();
-        this.clock = resources.clock();
         StreamDefinition definition = this.definition;
         StreamSettings settings = this.settings;
         StreamSettings.Workers workers = settings.workers();
@@ -83,9 +70,9 @@ final class PipelineFactory implements ProcessingStrategyFactory {
     public ProcessingStrategy<ConsumerRecord<byte[], byte[]>> createWithPartitions(Commit commit,
             Map<TopicPartition, Long> partitions) {
         CommitOffsets<List<ProducerRecord<byte[], byte[]>>> commitOffsets = new CommitOffsets<>(commit,
-                this.settings.commitInterval(), this.settings.commitRecords(), this.clock);
-        Produce produce = new Produce(this.producer, this.deadLetters, this.settings.maxInFlight(), this.listener,
-                commitOffsets);
+                this.settings.commitInterval(), this.settings.commitRecords(), this.resources.clock());
+        Produce produce = new Produce(this.resources.producer(), this.resources.deadLetters(),
+                this.settings.maxInFlight(), this.resources.listener(), commitOffsets);
         InputProcessor processor = this.definition.inputProcessor();
         List outputs = this.definition.outputs();
         if (processor instanceof BatchInputProcessor batchProcessor && this.pool == null) {
@@ -93,7 +80,7 @@ final class PipelineFactory implements ProcessingStrategyFactory {
             UnbatchStep unbatch = new UnbatchStep(route);
             IngestBatch ingest = new IngestBatch(batchProcessor, this.context, this.settings.retry(), unbatch);
             StreamSettings.Batch batch = this.settings.batch();
-            BatchStep batching = new BatchStep(batch.size(), batch.time(), this.clock, ingest);
+            BatchStep batching = new BatchStep(batch.size(), batch.time(), this.resources.clock(), ingest);
             return new Decode((Schema) this.definition.inputSchema(), batching);
         }
         if (this.pool != null) {
