@@ -71,6 +71,11 @@ public final class BatchStep<T> extends EmittingStep<T, List<Message<T>>> {
         flush();
     }
 
+    @Override
+    void onTerminate() {
+        this.batch = new ArrayList<>();
+    }
+
     private void flush() {
         if (this.batch.isEmpty()) {
             return;

@@ -41,6 +41,10 @@ abstract class EmittingStep<I, O> implements ProcessingStrategy<I> {
     void onJoin() {
     }
 
+    /** Called on terminate, to drop whatever is gathered. */
+    void onTerminate() {
+    }
+
     final void emit(Message<O> message) {
         this.waiting.add(message);
     }
@@ -103,6 +107,7 @@ abstract class EmittingStep<I, O> implements ProcessingStrategy<I> {
     public void terminate() {
         this.closed = true;
         this.waiting.clear();
+        onTerminate();
         this.next.terminate();
     }
 }

@@ -108,7 +108,8 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
     @Override
     public void join(Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        while (!this.pending.isEmpty() && !deadline.passed()) {
+        // An interrupted joiner stops waiting: every wait would return at once and the loop would spin.
+        while (!this.pending.isEmpty() && !deadline.passed() && !Thread.currentThread().isInterrupted()) {
             poll();
             awaitHead(deadline);
         }

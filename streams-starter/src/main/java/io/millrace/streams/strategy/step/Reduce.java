@@ -36,6 +36,9 @@ public final class Reduce<T, A> extends EmittingStep<T, A> {
 
     private A value;
 
+    /** Whether a value is open; not derived from the offsets, since unfolded messages may carry none. */
+    private boolean open;
+
     private int size;
 
     private long openedAt;
@@ -66,9 +69,10 @@ public final class Reduce<T, A> extends EmittingStep<T, A> {
             emit(message.withoutPayload());
             return;
         }
-        if (this.offsets.isEmpty()) {
+        if (!this.open) {
             this.openedAt = this.clock.millis();
             this.value = this.initial.get();
+            this.open = true;
         }
         this.offsets.putAll(message.committable());
         if (message.hasPayload()) {
@@ -82,7 +86,7 @@ public final class Reduce<T, A> extends EmittingStep<T, A> {
 
     @Override
     void onPoll() {
-        if (!this.offsets.isEmpty() && this.clock.millis() - this.openedAt >= this.maxTime.toMillis()) {
+        if (this.open && this.clock.millis() - this.openedAt >= this.maxTime.toMillis()) {
             flush();
         }
     }
@@ -92,14 +96,24 @@ public final class Reduce<T, A> extends EmittingStep<T, A> {
         flush();
     }
 
+    @Override
+    void onTerminate() {
+        clear();
+    }
+
     private void flush() {
-        if (this.offsets.isEmpty()) {
+        if (!this.open) {
             return;
         }
         Message<A> folded = Message.of(this.value, this.offsets);
         emit((this.size > 0) ? folded : folded.filtered());
+        clear();
+    }
+
+    private void clear() {
         this.offsets.clear();
         this.value = null;
         this.size = 0;
+        this.open = false;
     }
 }

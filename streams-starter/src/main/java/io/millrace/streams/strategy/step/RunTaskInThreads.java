@@ -172,7 +172,8 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
     @Override
     public void join(Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
-        while (!this.pending.isEmpty() && !deadline.passed()) {
+        // An interrupted joiner stops waiting: every wait would return at once and the loop would spin.
+        while (!this.pending.isEmpty() && !deadline.passed() && !Thread.currentThread().isInterrupted()) {
             poll();
             Pending head = this.pending.peek();
             if (head != null && head.done) {

@@ -117,6 +117,22 @@ class CommitOffsetsTests {
     }
 
     @Test
+    void aMessageWithNoCommittableOffsetsCommitsNothingForIt() {
+        submit(0, 4);
+        this.commitOffsets.submit(Message.of(record("in", 0, 5, "k", "v")).withPayload("v").withCommittable(Map.of()));
+        this.commitOffsets.submit(Message.of(record("in", 1, 9, "k", "v")).withPayload("v").withCommittable(Map.of()));
+        this.commitOffsets.join(Duration.ofSeconds(1));
+        assertThat(this.commit.commits).containsExactly(new Committed(Map.of(IN_0, 5L), true));
+    }
+
+    @Test
+    void onlyMessagesWithNoCommittableOffsetsCommitNothing() {
+        this.commitOffsets.submit(Message.of(record("in", 0, 5, "k", "v")).withPayload("v").withCommittable(Map.of()));
+        this.commitOffsets.join(Duration.ofSeconds(1));
+        assertThat(this.commit.commits).isEmpty();
+    }
+
+    @Test
     void joinCommitsAtOnceAndForcesTheCommit() {
         submit(0, 0);
         this.commitOffsets.close();
