@@ -114,7 +114,7 @@ final class ConfiguredStreams {
         Schema<?> inputSchema = inputSchema(prefix, stream, accepted);
         if (accepted != null && !ClassUtils.isAssignable(accepted, inputSchema.type())) {
             throw new InvalidStreamsException(prefix + ".processor: bean '" + stream.getProcessor() + "' takes "
-                    + accepted.getName() + " but the input schema decodes " + inputSchema.type().getName());
+                    + accepted.getTypeName() + " but the input schema decodes " + inputSchema.type().getTypeName());
         }
         Class<?> reaching = (processor == PASS_THROUGH) ? inputSchema.type() : returned;
         List<Route.Output<?, ?>> outputs = new ArrayList<>();
@@ -160,14 +160,14 @@ final class ConfiguredStreams {
             Class<?> accepted = known(types.getGeneric(0));
             if (accepted != null && reaching != null && !ClassUtils.isAssignable(accepted, reaching)) {
                 throw new InvalidStreamsException(property + ": bean '" + output.getProcessor() + "' takes "
-                        + accepted.getName() + " but the stream hands its outputs " + reaching.getName());
+                        + accepted.getTypeName() + " but the stream hands its outputs " + reaching.getTypeName());
             }
             emitted = known(types.getGeneric(1));
         }
         Schema schema = outputSchema(prefix, output, emitted, inputSchema);
         if (emitted != null && !ClassUtils.isAssignable(schema.type(), emitted)) {
-            throw new InvalidStreamsException(prefix + ".schema: encodes " + schema.type().getName()
-                    + " but the output's values are " + emitted.getName());
+            throw new InvalidStreamsException(prefix + ".schema: encodes " + schema.type().getTypeName()
+                    + " but the output's values are " + emitted.getTypeName());
         }
         if (processor instanceof OutputProcessor oneToOne) {
             return Route.Output.of(topic, schema, oneToOne);
@@ -190,7 +190,8 @@ final class ConfiguredStreams {
 
     private Schema<?> schemaOf(Class<?> type, String property) {
         return this.schemas.resolve(type).orElseThrow(() -> new InvalidStreamsException(property + ": no schema "
-                + "for type " + type.getName() + "; set it, annotate the type @StreamSchema or declare a Schema bean"));
+                + "for type " + type.getTypeName() + "; set it, annotate the type @StreamSchema or declare a "
+                + "Schema bean"));
     }
 
     private Object bean(String property, String name) {

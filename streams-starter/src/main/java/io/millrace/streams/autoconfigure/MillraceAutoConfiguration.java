@@ -38,7 +38,8 @@ import io.millrace.streams.schema.Schema;
 
 /**
  * Runs the application's streams: finds the {@code @StreamProcessor} beans, the {@link StreamDefinition} beans and
- * the streams defined in {@code millrace.streams.*} alone, checks them, and hands them to a {@link StreamManager} with Kafka clients built from {@code spring.kafka.*}.
+ * the streams defined in {@code millrace.streams.*} alone, checks them, and hands them to a {@link StreamManager}
+ * with Kafka clients built from {@code spring.kafka.*}.
  */
 @AutoConfiguration(after = { KafkaAutoConfiguration.class, JacksonAutoConfiguration.class,
         ValidationAutoConfiguration.class })

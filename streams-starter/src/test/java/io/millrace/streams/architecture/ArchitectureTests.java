@@ -39,7 +39,7 @@ class ArchitectureTests {
         .resideInAPackage("..runtime..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("..autoconfigure..", "..actuate..", "..health..", "..metrics..");
+        .resideInAnyPackage("..autoconfigure..", "..actuate..", "..health..", "..metrics..", "..ingress..");
 
     @ArchTest
     static final ArchRule onlyTheAutoConfigurationDependsOnTheAutoConfiguration = noClasses().that()
