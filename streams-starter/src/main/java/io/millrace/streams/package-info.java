@@ -5,6 +5,6 @@
  * {@link io.millrace.streams.processor.InputProcessor}, routed to any number of output topics, each through an
  * {@link io.millrace.streams.processor.OutputProcessor}. Feature packages ({@code schema}, {@code processor},
  * {@code strategy}) do not depend on Spring; {@code runtime} runs them; {@code autoconfigure}, {@code actuate},
- * {@code health} and {@code metrics} are the Boot glue.
+ * {@code health}, {@code metrics} and {@code ingress} are the Boot glue.
  */
 package io.millrace.streams;
