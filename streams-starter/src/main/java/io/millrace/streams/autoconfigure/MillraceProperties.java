@@ -155,7 +155,7 @@ public class MillraceProperties {
         /**
          * Records the pipeline holds before it stops fetching (backpressure).
          */
-        private int maxInFlight = 1000;
+        private int maxInFlight = 10_000;
 
         /**
          * Where invalid and failed records go. Defaults to {@code <input>-dlt}.

@@ -87,10 +87,16 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private volatile LoopView view = LoopView.EMPTY;
 
     /**
-     * The record being submitted and since when: a processor that blocks the poll thread blocks the view's refresh
-     * too, so the endpoint and health read this live.
+     * Since when the poll thread has been handing records to the pipeline ({@code 0} when it is not): a processor
+     * that blocks the poll thread blocks the view's refresh too, so the endpoint and health read this live.
+     * Written once per batch, not per record; the partition and offset below are written per record without a
+     * fence, which is enough for a reader that cares about records stuck for seconds.
      */
-    private volatile Busy busy;
+    private volatile long busySince;
+
+    private int busyPartition;
+
+    private long busyOffset;
 
     ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
             StreamSettings settings, StreamStats stats, LoopListener listener) {
@@ -152,18 +158,29 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void submit() {
+        if (this.buffer.isEmpty()) {
+            return;
+        }
         long now = System.currentTimeMillis();
+        this.busySince = now;
+        try {
+            submitBuffered(now);
+        }
+        finally {
+            this.busySince = 0;
+        }
+    }
+
+    private void submitBuffered(long now) {
         ConsumerRecord<byte[], byte[]> record;
         while (this.strategy != null && (record = this.buffer.peek()) != null) {
-            this.busy = new Busy(record.partition(), record.offset(), now);
+            this.busyPartition = record.partition();
+            this.busyOffset = record.offset();
             try {
                 this.strategy.submit(Message.of(record));
             }
             catch (MessageRejected ex) {
                 return;
-            }
-            finally {
-                this.busy = null;
             }
             this.buffer.poll();
             this.progress.submitted(record.partition(), record.offset(), now);
@@ -355,7 +372,8 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     Busy busy() {
-        return this.busy;
+        long since = this.busySince;
+        return (since > 0) ? new Busy(this.busyPartition, this.busyOffset, since) : null;
     }
 
     /** A record the poll thread is handing to the pipeline, since {@code sinceMillis}. */

@@ -16,9 +16,14 @@ final class PartitionProgress {
 
     private final Map<Integer, Progress> partitions = new HashMap<>();
 
-    /** A record entered the pipeline. */
+    /** The partition of the previous submitted record and its progress: consecutive records mostly share one. */
+    private int lastPartition = -1;
+
+    private Progress last;
+
+    /** A record entered the pipeline. Once per record. */
     void submitted(int partition, long offset, long nowMillis) {
-        Progress progress = this.partitions.computeIfAbsent(partition, (key) -> new Progress());
+        Progress progress = (partition == this.lastPartition) ? this.last : progressOf(partition);
         if (progress.inFlight() == 0) {
             // Nothing was waiting: the wait of this record starts now.
             progress.waitingSince = nowMillis;
@@ -29,9 +34,16 @@ final class PartitionProgress {
         }
     }
 
+    private Progress progressOf(int partition) {
+        Progress progress = this.partitions.computeIfAbsent(partition, (key) -> new Progress());
+        this.lastPartition = partition;
+        this.last = progress;
+        return progress;
+    }
+
     /** Every record of the partition before {@code nextOffset} is finished. */
     void finished(int partition, long nextOffset, long nowMillis) {
-        Progress progress = this.partitions.computeIfAbsent(partition, (key) -> new Progress());
+        Progress progress = progressOf(partition);
         if (nextOffset > progress.finished) {
             progress.finished = nextOffset;
             progress.waitingSince = nowMillis;
@@ -39,12 +51,10 @@ final class PartitionProgress {
     }
 
     /** The partition's pipeline was rebuilt or the partition left: nothing of it is in flight any more. */
-    void reset(int partition) {
-        this.partitions.remove(partition);
-    }
-
     void clear() {
         this.partitions.clear();
+        this.lastPartition = -1;
+        this.last = null;
     }
 
     /**

@@ -31,7 +31,7 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
         Map<String, String> producer, Workers workers, Batch batch) {
 
     /** The defaults of a stream with no properties. */
-    public static final StreamSettings DEFAULTS = new StreamSettings(true, Guarantee.AT_LEAST_ONCE, 1, 1000, null,
+    public static final StreamSettings DEFAULTS = new StreamSettings(true, Guarantee.AT_LEAST_ONCE, 1, 10_000, null,
             Duration.ofSeconds(1), 10_000, new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)),
             Duration.ofSeconds(30), Map.of(), Map.of(), Map.of());
 

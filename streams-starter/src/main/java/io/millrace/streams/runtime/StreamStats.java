@@ -138,7 +138,12 @@ public final class StreamStats implements PipelineListener {
 
     @Override
     public void onProduced(String topic, int records) {
-        this.produced.computeIfAbsent(topic, (key) -> new LongAdder()).add(records);
+        // Once per output record: a plain get first, the allocating path only for a topic's first record.
+        LongAdder adder = this.produced.get(topic);
+        if (adder == null) {
+            adder = this.produced.computeIfAbsent(topic, (key) -> new LongAdder());
+        }
+        adder.add(records);
     }
 
     /**

@@ -114,8 +114,7 @@ public final class TestKafka {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map((info) -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
@@ -137,8 +136,7 @@ public final class TestKafka {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map((info) -> new TopicPartition(topic, info.partition())).toList();
+            List<TopicPartition> partitions = partitionsOf(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -163,6 +161,17 @@ public final class TestKafka {
         catch (Exception ex) {
             throw new IllegalStateException("Cannot read the offsets of " + group, ex);
         }
+    }
+
+    /** The topic's partitions, waiting for the topic to exist: a stream creates its outputs as it starts. */
+    private static List<TopicPartition> partitionsOf(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            consumer.partitionsFor(topic, Duration.ofSeconds(10))
+                .forEach((info) -> partitions.add(new TopicPartition(topic, info.partition())));
+            return !partitions.isEmpty();
+        });
+        return partitions;
     }
 
     public static String utf8(byte[] bytes) {

@@ -31,14 +31,20 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
 
     private final Clock clock;
 
-    private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
+    /**
+     * The next offset to commit per partition, in a mutable holder: this runs once per record, and writing a
+     * primitive costs far less than boxing a {@code Long} into a map entry each time.
+     */
+    private final Map<TopicPartition, long[]> uncommitted = new HashMap<>();
 
     private int count;
 
     private long lastCommit;
 
-    /** The partition of the previous record: most consecutive records share one, so reuse its key. */
+    /** The partition of the previous record and its holder: most consecutive records share one. */
     private TopicPartition lastPartition;
+
+    private long[] lastHolder;
 
     /**
      * Creates the step.
@@ -59,21 +65,27 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
     public void submit(Message<T> message) {
         if (message.commitsOrigin()) {
             ConsumerRecord<byte[], byte[]> origin = message.origin();
-            this.uncommitted.put(partitionOf(origin), origin.offset() + 1);
+            holderOf(origin)[0] = origin.offset() + 1;
         }
         else {
-            this.uncommitted.putAll(message.committable());
+            message.committable().forEach((partition, offset) -> holderOf(partition)[0] = offset);
         }
         this.count++;
     }
 
-    private TopicPartition partitionOf(ConsumerRecord<byte[], byte[]> record) {
+    private long[] holderOf(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition last = this.lastPartition;
-        if (last == null || last.partition() != record.partition() || !last.topic().equals(record.topic())) {
-            last = new TopicPartition(record.topic(), record.partition());
-            this.lastPartition = last;
+        if (last != null && last.partition() == record.partition() && last.topic().equals(record.topic())) {
+            return this.lastHolder;
         }
-        return last;
+        return holderOf(new TopicPartition(record.topic(), record.partition()));
+    }
+
+    private long[] holderOf(TopicPartition partition) {
+        long[] holder = this.uncommitted.computeIfAbsent(partition, (key) -> new long[] { -1 });
+        this.lastPartition = partition;
+        this.lastHolder = holder;
+        return holder;
     }
 
     @Override
@@ -85,9 +97,15 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
     }
 
     private void flush(boolean force) {
-        if (!this.uncommitted.isEmpty()) {
-            this.commit.commit(Map.copyOf(this.uncommitted), force);
-            this.uncommitted.clear();
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        this.uncommitted.forEach((partition, holder) -> {
+            if (holder[0] >= 0) {
+                offsets.put(partition, holder[0]);
+                holder[0] = -1;
+            }
+        });
+        if (!offsets.isEmpty()) {
+            this.commit.commit(offsets, force);
         }
         this.count = 0;
         this.lastCommit = this.clock.millis();
@@ -105,6 +123,8 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
     @Override
     public void terminate() {
         this.uncommitted.clear();
+        this.lastPartition = null;
+        this.lastHolder = null;
         this.count = 0;
     }
 }
