@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark: starts a broker, seeds the inputs once, and runs, in one process and interleaved, (a) a bare
@@ -69,6 +70,7 @@ public final class Benchmark {
                 HeapMonitor heap = new HeapMonitor();
                 AnimalWork work = AnimalWork.fromSpringBoot();
                 Topics topics = new Topics(broker.bootstrapServers())) {
+            this.log.printf("Broker at %s; creating topics%n", broker.bootstrapServers());
             ClientSettings clients = new ClientSettings(broker.bootstrapServers(), this.settings.maxPollRecords());
             List<Contender> contest = contest(work, clients).stream()
                     .filter((contender) -> this.settings.runs(contender.name())).toList();
@@ -92,8 +94,9 @@ public final class Benchmark {
                     this.settings.rounds()) : List.of();
             StallResult stalled = (stall.records() > 0 && this.settings.runs("stalled"))
                     ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
-            return new Results(this.settings, this.settings.forkBroker() ? "own JVM" : "harness JVM", animals,
-                    contest, contestRuns, slow, slowContest, slowRuns, stalled);
+            String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
+            return new Results(this.settings, brokerJvm, animals, contest, contestRuns, slow, slowContest, slowRuns,
+                    stalled);
         }
     }
 
@@ -107,8 +110,19 @@ public final class Benchmark {
         return List.of(
                 new BareLoop("bare", INPUT, this.settings.partitions(), 1, work, clients, "bare-"),
                 new KafkaStreamsContender(INPUT, work, clients),
-                new MillraceContender("millrace", "Millrace, the sample animals stream as shipped (defaults)",
+                new MillraceContender("millrace",
+                        "Millrace, the sample animals stream as shipped (" + overrides() + ")",
                         MillraceAnimalsApplication.class, properties, millraceTopics));
+    }
+
+    /** Millrace settings given as system properties, which Spring Boot applies to every Millrace contender. */
+    private static String overrides() {
+        String overrides = System.getProperties().stringPropertyNames().stream()
+                .filter((name) -> name.startsWith("millrace."))
+                .sorted()
+                .map((name) -> name + "=" + System.getProperty(name))
+                .collect(Collectors.joining(", "));
+        return overrides.isEmpty() ? "defaults" : overrides;
     }
 
     private List<Contender> slowContest(AnimalWork work, ClientSettings clients) {

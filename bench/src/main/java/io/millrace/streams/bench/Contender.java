@@ -1,5 +1,6 @@
 package io.millrace.streams.bench;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,7 +40,7 @@ interface Contender {
      * @return output name to topic, dead letters included
      */
     static Map<String, String> prefixedTopics(String prefix) {
-        Map<String, String> topics = new java.util.LinkedHashMap<>();
+        Map<String, String> topics = new LinkedHashMap<>();
         AnimalWork.OUTPUTS.forEach((name) -> topics.put(name, prefix + name));
         topics.put(AnimalWork.DEAD_LETTERS, prefix + AnimalWork.DEAD_LETTERS);
         return topics;

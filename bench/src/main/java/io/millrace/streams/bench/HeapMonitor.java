@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
+import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -111,7 +112,7 @@ final class HeapMonitor implements AutoCloseable {
             try {
                 registration.emitter.removeNotificationListener(registration.listener);
             }
-            catch (javax.management.ListenerNotFoundException ex) {
+            catch (ListenerNotFoundException ex) {
                 // Already gone.
             }
         }

@@ -27,6 +27,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.springframework.util.FileSystemUtils;
 
 import io.millrace.streams.samples.animals.Animal;
 import io.millrace.streams.strategy.InvalidMessage;
@@ -80,6 +81,7 @@ final class KafkaStreamsContender implements Contender {
         return () -> {
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
+            FileSystemUtils.deleteRecursively(stateDir);
         };
     }
 

@@ -32,7 +32,7 @@ final class Report {
         BenchSettings settings = this.results.settings();
         line("# Millrace benchmark results");
         line("");
-        line("%s; Java %s, %d cores, max heap %d MB, broker in its %s; %,d records (%.1f%% invalid), %d partitions, "
+        line("%s; Java %s, %d cores, max heap %d MB, broker in %s; %,d records (%.1f%% invalid), %d partitions, "
                 + "max.poll.records %d; %d measured round(s) after %d warm-up round(s), interleaved.",
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
@@ -122,10 +122,10 @@ final class Report {
     private void method() {
         line("## How it is measured");
         line("");
-        line("- One broker (KRaft, single node) in its own JVM; one input topic seeded once; each contender reads "
+        line("- One broker (KRaft, single node) in %s; one input topic seeded once; each contender reads "
                 + "it with a fresh consumer group per round and writes its own output topics (same partition count), "
                 + "so every run does identical work. Rounds run the contenders in turn (a, b, c, a, b, c, ...); "
-                + "the figure is the median over measured rounds.");
+                + "the figure is the median over measured rounds.", this.results.broker());
         line("- Throughput = input records / (time from the first record its consumer fetched to the broker's "
                 + "acknowledgement of the last output record the input calls for). Both instants come from client "
                 + "interceptors configured identically on every contender (`interceptor.classes`), so no contender "
@@ -140,10 +140,9 @@ final class Report {
                 + "clients: acks=all, linger.ms=%d, batch.size=%d, compression none, max.poll.records=%d; commits "
                 + "every %d ms.", ClientSettings.LINGER_MS, ClientSettings.BATCH_SIZE,
                 this.results.settings().maxPollRecords(), ClientSettings.COMMIT_INTERVAL_MS);
-        line("- Heap: the harness JVM holds only the contenders (and the JDK's and Spring's baseline). \"heap after "
-                + "GC\" is the growth of the heap just after any collection during the run over the live heap "
-                + "before it; \"peak used\" is sampled every 10 ms and includes garbage, so it mostly shows the "
-                + "young generation's size.");
+        line("- Heap: \"heap after GC\" is the growth of the heap just after any collection during the run over "
+                + "the live heap before it; \"peak used\" is sampled every 10 ms and includes garbage, so it "
+                + "mostly shows the young generation's size.");
         line("- The harness JVM's flags: %s", String.join(" ", ManagementFactory.getRuntimeMXBean()
                 .getInputArguments()));
     }
@@ -157,7 +156,8 @@ final class Report {
             header.append(" round ").append(i + 1).append(" |");
             rule.append("---:|");
         }
-        line("%s", header + " **median** records/s | CPU per record (median) | heap after GC, peak growth | peak used |");
+        line("%s", header + " **median** records/s | CPU per record (median) | heap after GC, peak growth "
+                + "| peak used |");
         line("%s", rule + "---:|---:|---:|---:|");
         for (Contender contender : contenders) {
             StringBuilder row = new StringBuilder("| " + contender.description() + " |");

@@ -1,0 +1,57 @@
+package io.millrace.streams.bench;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class BenchSettingsTests {
+
+    @Test
+    void defaultsRunEveryContenderOnAMillionRecordsWithABrokerOfItsOwn() {
+        BenchSettings settings = BenchSettings.from(new String[0], new Properties());
+
+        assertThat(settings.records()).isEqualTo(1_000_000);
+        assertThat(settings.rounds()).isEqualTo(3);
+        assertThat(settings.forkBroker()).isTrue();
+        assertThat(settings.runs("millrace")).isTrue();
+        assertThat(settings.slowIdealRate()).isEqualTo(12_800.0);
+    }
+
+    @Test
+    void argumentsWinOverSystemProperties() {
+        Properties system = new Properties();
+        system.setProperty("bench.records", "5000");
+        system.setProperty("bench.rounds", "7");
+
+        BenchSettings settings = BenchSettings.from(new String[] { "--records=2_000", "--slow-delay-ms=10" }, system);
+
+        assertThat(settings.records()).isEqualTo(2000);
+        assertThat(settings.rounds()).isEqualTo(7);
+        assertThat(settings.slowDelay()).isEqualTo(Duration.ofMillis(10));
+    }
+
+    @Test
+    void contendersCanBeChosenByName() {
+        BenchSettings settings = BenchSettings.from(new String[] { "--contenders=bare,millrace" }, new Properties());
+
+        assertThat(settings.runs("bare")).isTrue();
+        assertThat(settings.runs("kstreams")).isFalse();
+    }
+
+    @Test
+    void anUnknownSettingIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--recrods=5" }, new Properties()))
+                .withMessageContaining("recrods");
+    }
+
+    @Test
+    void anArgumentWithoutAValueIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "records" }, new Properties()));
+    }
+}

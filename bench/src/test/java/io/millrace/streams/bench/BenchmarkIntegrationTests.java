@@ -1,0 +1,40 @@
+package io.millrace.streams.bench;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the whole benchmark on a few records against a broker in this JVM: a smoke test of the harness, not a
+ * measurement.
+ */
+class BenchmarkIntegrationTests {
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void everyContestRunsOnAFewRecordsAndIsReported() throws Exception {
+        BenchSettings settings = BenchSettings.from(new String[] { "--records=2000", "--rounds=1",
+                "--warmup-rounds=0", "--slow-records=200", "--stall-records=1000", "--stall-padding=1000",
+                "--stall-workers=2", "--stall-max-in-flight=100", "--stall-settle-ms=500", "--broker=in-process",
+                "--timeout-seconds=60" }, new Properties());
+
+        Results results = new Benchmark(settings, this.workDir, System.out).run();
+
+        assertThat(results.contestRuns()).extracting(RunResult::contender)
+                .containsExactly("bare", "kstreams", "millrace");
+        assertThat(results.slowRuns()).extracting(RunResult::contender)
+                .containsExactly("millrace-slow", "partition-bound");
+        assertThat(results.contestRuns()).allSatisfy((run) -> assertThat(run.throughput()).isPositive());
+        assertThat(results.stall().maxHeld()).isPositive();
+        assertThat(results.stall().bounded()).isTrue();
+        assertThat(results.stall().complete()).isTrue();
+        assertThat(new Report(results).markdown()).contains("(c/a)", "(c/b)", "12,800 records/s",
+                "Stalled output");
+    }
+}
