@@ -1,0 +1,284 @@
+// The topology graph: topics and streams as SVG nodes, laid out left to right in layers
+// (input topics, the streams reading them, their outputs, the streams reading those, ...).
+// The graph is rebuilt only when the topology changes; every poll only updates texts and classes,
+// so the flow animation and the browser's layout stay put between polls.
+
+const SVG = 'http://www.w3.org/2000/svg';
+const COLUMN_GAP = 96;
+const ROW_GAP = 16;
+const PAD = 20;
+const TOPIC_HEIGHT = 46;
+const STREAM_HEIGHT = 64;
+const TABLE_HEIGHT = 46;
+
+const measure = document.createElement('canvas').getContext('2d');
+
+function textWidth(text, font) {
+  measure.font = font;
+  return measure.measureText(text).width;
+}
+
+function el(name, attrs, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    node.setAttribute(key, value);
+  }
+  if (parent) {
+    parent.appendChild(node);
+  }
+  return node;
+}
+
+/** The names of a stream's tables, whatever shape the endpoint gives them in (absent: none). */
+export function tableNames(stream) {
+  const tables = stream.tables;
+  if (Array.isArray(tables)) {
+    return tables.map((table, i) => (typeof table === 'string' ? table : table.name || `table-${i}`));
+  }
+  return tables && typeof tables === 'object' ? Object.keys(tables) : [];
+}
+
+/** Identifies the topology, so the graph is rebuilt only when streams, topics or tables change. */
+export function signature(streams) {
+  return JSON.stringify(streams.map((s) => [s.name, s.input, s.outputs, s.deadLetterTopic, tableNames(s)]));
+}
+
+/** Builds the nodes and edges of the graph from the streams. */
+function model(streams) {
+  const nodes = new Map();
+  const edges = [];
+  const node = (id, kind, name) => {
+    if (!nodes.has(id)) {
+      nodes.set(id, { id, kind, name, preds: [], succs: [], dlt: false });
+    }
+    return nodes.get(id);
+  };
+  const link = (from, to, kind, stream) => {
+    edges.push({ from: from.id, to: to.id, kind, stream });
+    from.succs.push(to);
+    to.preds.push(from);
+  };
+  for (const s of streams) {
+    const stream = node(`stream:${s.name}`, 'stream', s.name);
+    if (s.input) {
+      link(node(`topic:${s.input}`, 'topic', s.input), stream, 'input', s.name);
+    }
+    for (const output of s.outputs || []) {
+      link(stream, node(`topic:${output}`, 'topic', output), 'output', s.name);
+    }
+    if (s.deadLetterTopic) {
+      const dlt = node(`topic:${s.deadLetterTopic}`, 'topic', s.deadLetterTopic);
+      dlt.dlt = true;
+      link(stream, dlt, 'dlt', s.name);
+    }
+    for (const table of tableNames(s)) {
+      link(stream, node(`table:${s.name}/${table}`, 'table', table), 'table', s.name);
+    }
+  }
+  return { nodes, edges };
+}
+
+/** Longest-path layers; a cycle (refused by the starter at startup) is cut where it is met. */
+function layers(nodes) {
+  const layer = new Map();
+  const visiting = new Set();
+  const depth = (n) => {
+    if (layer.has(n.id)) {
+      return layer.get(n.id);
+    }
+    if (visiting.has(n.id)) {
+      return 0;
+    }
+    visiting.add(n.id);
+    const d = n.preds.length ? Math.max(...n.preds.map(depth)) + 1 : 0;
+    visiting.delete(n.id);
+    layer.set(n.id, d);
+    return d;
+  };
+  nodes.forEach(depth);
+  const columns = [];
+  for (const n of nodes.values()) {
+    (columns[layer.get(n.id)] ||= []).push(n);
+  }
+  return columns.map((c) => c || []);
+}
+
+function size(n) {
+  const title = textWidth(n.name, n.kind === 'stream' ? '600 14px system-ui, sans-serif' : '13px ui-monospace, monospace');
+  const min = n.kind === 'stream' ? 170 : 130;
+  return {
+    width: Math.ceil(Math.max(min, title + 36)),
+    height: n.kind === 'stream' ? STREAM_HEIGHT : n.kind === 'table' ? TABLE_HEIGHT : TOPIC_HEIGHT,
+  };
+}
+
+/** Places the nodes: columns by layer, rows ordered by the mean row of their predecessors. */
+function place(columns) {
+  const order = new Map();
+  columns.forEach((column, c) => {
+    if (c > 0) {
+      const rank = (n) => {
+        const rows = n.preds.map((p) => order.get(p.id)).filter((r) => r !== undefined);
+        const mean = rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : 0;
+        // Dead-letter topics and tables go below the regular outputs of the same stream.
+        return mean + (n.dlt ? 0.5 : 0) + (n.kind === 'table' ? 0.25 : 0);
+      };
+      column.sort((a, b) => rank(a) - rank(b));
+    }
+    column.forEach((n, row) => order.set(n.id, row));
+  });
+  const heights = columns.map((column) => column.reduce((h, n) => h + size(n).height, 0)
+      + ROW_GAP * Math.max(0, column.length - 1));
+  const tallest = Math.max(0, ...heights);
+  let x = PAD;
+  const boxes = new Map();
+  columns.forEach((column, c) => {
+    const width = Math.max(0, ...column.map((n) => size(n).width));
+    let y = PAD + (tallest - heights[c]) / 2;
+    for (const n of column) {
+      const s = size(n);
+      boxes.set(n.id, { x: x + (width - s.width) / 2, y, width: s.width, height: s.height });
+      y += s.height + ROW_GAP;
+    }
+    x += width + COLUMN_GAP;
+  });
+  return { boxes, width: x - COLUMN_GAP + PAD, height: tallest + 2 * PAD };
+}
+
+function defs(svg) {
+  const d = el('defs', {}, svg);
+  for (const [id, cls] of [['arrow', 'arrow'], ['arrow-dlt', 'arrow arrow-dlt'], ['arrow-table', 'arrow arrow-table']]) {
+    const marker = el('marker', {
+      id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse',
+    }, d);
+    el('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: cls }, marker);
+  }
+}
+
+function edgePath(from, to) {
+  const x1 = from.x + from.width;
+  const y1 = from.y + from.height / 2;
+  const x2 = to.x - 2;
+  const y2 = to.y + to.height / 2;
+  const bend = Math.max(30, (x2 - x1) / 2);
+  return `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`;
+}
+
+/**
+ * Draws the graph into the svg element and returns a handle whose update(streams, rates) refreshes the
+ * counts and states shown on it.
+ */
+export function drawTopology(svg, streams) {
+  svg.replaceChildren();
+  const { nodes, edges } = model(streams);
+  const { boxes, width, height } = place(layers(nodes));
+  svg.setAttribute('viewBox', `0 0 ${Math.max(width, 200)} ${Math.max(height, 80)}`);
+  svg.style.maxWidth = `${Math.max(width, 200)}px`;
+  defs(svg);
+
+  const edgeLayer = el('g', { class: 'edges' }, svg);
+  const edgeEls = edges.map((e) => {
+    const marker = e.kind === 'dlt' ? 'arrow-dlt' : e.kind === 'table' ? 'arrow-table' : 'arrow';
+    const path = el('path', {
+      d: edgePath(boxes.get(e.from), boxes.get(e.to)), class: `edge edge-${e.kind}`,
+      'marker-end': `url(#${marker})`, 'data-stream': e.stream,
+    }, edgeLayer);
+    return { edge: e, path };
+  });
+
+  const nodeLayer = el('g', { class: 'nodes' }, svg);
+  const nodeEls = new Map();
+  for (const n of nodes.values()) {
+    const b = boxes.get(n.id);
+    const g = el('g', {
+      class: `node node-${n.kind}${n.dlt ? ' node-dlt' : ''}`, transform: `translate(${b.x} ${b.y})`,
+      'data-node': n.id, 'data-kind': n.kind, 'data-name': n.name,
+    }, nodeLayer);
+    const title = el('title', {}, g);
+    title.textContent = n.id;
+    const rx = n.kind === 'topic' ? b.height / 2 : n.kind === 'table' ? 4 : 10;
+    el('rect', { class: 'shape', width: b.width, height: b.height, rx, ry: rx }, g);
+    const label = el('text', { class: 'label', x: b.width / 2, y: n.kind === 'stream' ? 22 : 19 }, g);
+    label.textContent = n.name;
+    const detail = el('text', { class: 'detail', x: b.width / 2, y: n.kind === 'stream' ? 41 : 35 }, g);
+    let extra = null;
+    if (n.kind === 'stream') {
+      extra = el('text', { class: 'detail state-line', x: b.width / 2, y: 56 }, g);
+    }
+    nodeEls.set(n.id, { node: n, g, detail, extra });
+  }
+
+  return {
+    update(current, rates) {
+      const byName = new Map(current.map((s) => [s.name, s]));
+      const intoTopic = new Map();
+      const dltCounts = new Map();
+      for (const s of current) {
+        for (const [topic, count] of Object.entries(s.produced || {})) {
+          intoTopic.set(topic, (intoTopic.get(topic) || 0) + count);
+        }
+        if (s.deadLetterTopic) {
+          dltCounts.set(s.deadLetterTopic, (dltCounts.get(s.deadLetterTopic) || 0) + (s.deadLettered || 0));
+        }
+      }
+      for (const { node: n, g, detail, extra } of nodeEls.values()) {
+        if (n.kind === 'stream') {
+          const s = byName.get(n.name) || {};
+          const rate = rates.get(n.name);
+          detail.textContent = `${formatCount(s.processed)} processed · ${formatRate(rate)}`;
+          const lag = lagOf(s);
+          extra.textContent = `${s.state || 'UNKNOWN'}${lag === null ? '' : ` · lag ${formatCount(lag)}`}`;
+          g.setAttribute('data-state', s.state || 'UNKNOWN');
+        } else if (n.kind === 'topic') {
+          if (n.dlt) {
+            detail.textContent = `${formatCount(dltCounts.get(n.name) || 0)} dead letters`;
+          } else if (intoTopic.has(n.name)) {
+            detail.textContent = `${formatCount(intoTopic.get(n.name))} produced`;
+          } else {
+            const readers = current.filter((s) => s.input === n.name);
+            const consumed = readers.reduce((total, s) => total + (s.consumed || 0), 0);
+            detail.textContent = `${formatCount(consumed)} consumed`;
+          }
+        } else {
+          detail.textContent = 'table';
+        }
+      }
+      for (const { edge, path } of edgeEls) {
+        const s = byName.get(edge.stream) || {};
+        const flowing = (rates.get(edge.stream) || 0) > 0 && s.state === 'RUNNING';
+        path.classList.toggle('flowing', flowing && edge.kind !== 'dlt');
+      }
+    },
+  };
+}
+
+/** The stream's lag: the endpoint's total, else the sum over its partitions, else null when unknown. */
+export function lagOf(stream) {
+  if (typeof stream.lag === 'number' && stream.lag >= 0) {
+    return stream.lag;
+  }
+  let total = null;
+  for (const p of Object.values(stream.partitions || {})) {
+    if (p && typeof p === 'object') {
+      const lag = typeof p.lag === 'number' && p.lag >= 0 ? p.lag
+        : p.end >= 0 && p.committed >= 0 ? p.end - p.committed : null;
+      if (lag !== null) {
+        total = (total || 0) + lag;
+      }
+    }
+  }
+  return total;
+}
+
+const counts = new Intl.NumberFormat('en-US');
+
+export function formatCount(value) {
+  return typeof value === 'number' ? counts.format(value) : '–';
+}
+
+export function formatRate(rate) {
+  if (typeof rate !== 'number') {
+    return '– rec/s';
+  }
+  return `${rate >= 100 ? Math.round(rate) : rate.toFixed(1)} rec/s`;
+}
