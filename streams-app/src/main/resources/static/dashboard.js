@@ -219,15 +219,17 @@ function renderStreams(streams, rates) {
       cards.delete(name);
     }
   }
-  for (const s of streams) {
+  streams.forEach((s, i) => {
     let c = cards.get(s.name);
     if (!c) {
       c = card(s.name);
       cards.set(s.name, c);
     }
-    container.append(c.node); // keeps the endpoint's order
+    if (container.children[i] !== c.node) {
+      container.insertBefore(c.node, container.children[i] || null); // the endpoint's order
+    }
     updateCard(c, s, rates.get(s.name));
-  }
+  });
 }
 
 function updateCard(c, s, rate) {

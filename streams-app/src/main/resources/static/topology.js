@@ -181,7 +181,7 @@ export function drawTopology(svg, streams) {
     const marker = e.kind === 'dlt' ? 'arrow-dlt' : e.kind === 'table' ? 'arrow-table' : 'arrow';
     const path = el('path', {
       d: edgePath(boxes.get(e.from), boxes.get(e.to)), class: `edge edge-${e.kind}`,
-      'marker-end': `url(#${marker})`, 'data-stream': e.stream,
+      'marker-end': `url(#${marker})`, 'data-edge-stream': e.stream,
     }, edgeLayer);
     return { edge: e, path };
   });
@@ -231,7 +231,8 @@ export function drawTopology(svg, streams) {
           g.setAttribute('data-state', s.state || 'UNKNOWN');
         } else if (n.kind === 'topic') {
           if (n.dlt) {
-            detail.textContent = `${formatCount(dltCounts.get(n.name) || 0)} dead letters`;
+            const letters = dltCounts.get(n.name) || 0;
+            detail.textContent = `${formatCount(letters)} dead letter${letters === 1 ? '' : 's'}`;
           } else if (intoTopic.has(n.name)) {
             detail.textContent = `${formatCount(intoTopic.get(n.name))} produced`;
           } else {
