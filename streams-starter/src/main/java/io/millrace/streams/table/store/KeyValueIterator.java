@@ -1,0 +1,14 @@
+package io.millrace.streams.table.store;
+
+import java.util.Iterator;
+
+/**
+ * Entries of a store in key order, holding native resources until closed: always close it, with
+ * try-with-resources. Not thread-safe.
+ */
+public interface KeyValueIterator extends Iterator<KeyValue>, AutoCloseable {
+
+    /** Releases the iterator. Idempotent. */
+    @Override
+    void close();
+}
