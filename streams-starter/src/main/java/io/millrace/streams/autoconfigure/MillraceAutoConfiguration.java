@@ -1,5 +1,6 @@
 package io.millrace.streams.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -30,10 +31,13 @@ import org.springframework.util.ClassUtils;
 import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.StateConfig;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.table.TableListener;
+import io.millrace.streams.table.store.RocksDbOptionsCustomizer;
 import io.millrace.streams.schema.Schema;
 
 /**
@@ -72,7 +76,8 @@ public final class MillraceAutoConfiguration {
     @ConditionalOnMissingBean
     StreamManager streamManager(ListableBeanFactory beans, SchemaResolver schemas, MillraceProperties properties,
             KafkaClients clients, ObjectProvider<StreamDefinition> declared, Environment environment,
-            ObjectProvider<JsonMapper> mapper, ObjectProvider<Validator> validator) {
+            ObjectProvider<JsonMapper> mapper, ObjectProvider<Validator> validator,
+            ObjectProvider<RocksDbOptionsCustomizer> rocksDbCustomizers, ObjectProvider<TableListener> tableListeners) {
         List<StreamDefinition> definitions = new ArrayList<>(
                 new AnnotatedStreams(schemas, properties.getStreams()).discover(beans));
         declared.orderedStream().forEach(definitions::add);
@@ -81,10 +86,27 @@ public final class MillraceAutoConfiguration {
         definitions.addAll(new ConfiguredStreams(beans, schemas, configuredSchemas, properties.getStreams())
             .define(names(definitions)));
         definitions.replaceAll(new ConfiguredPartitioners(properties.getStreams(), clients)::apply);
+        definitions.replaceAll(new ConfiguredTables(schemas, configuredSchemas, properties.getStreams())::apply);
         definitions.replaceAll((definition) -> withConfiguredStrategy(definition, properties, beans));
         definitions.forEach((definition) -> checkBatching(definition, properties));
+        String applicationId = applicationId(properties, environment);
         return new StreamManager(definitions, new StreamSettingsMapper(properties)::settings, clients,
-                applicationId(properties, environment), properties.getTopics().isCreate(), Clock.systemUTC());
+                applicationId, properties.getTopics().isCreate(), Clock.systemUTC(),
+                stateConfig(properties, applicationId, rocksDbCustomizers.orderedStream().toList(),
+                        tableListeners.orderedStream().toList()));
+    }
+
+    private static StateConfig stateConfig(MillraceProperties properties, String applicationId,
+            List<RocksDbOptionsCustomizer> customizers, List<TableListener> listeners) {
+        StateConfig defaults = StateConfig.defaults(applicationId);
+        MillraceProperties.Tables tables = properties.getTables();
+        Path directory = (properties.getStateDir() != null && !properties.getStateDir().isBlank())
+                ? Path.of(properties.getStateDir()) : defaults.directory();
+        RocksDbOptionsCustomizer customizer = (table, options) -> customizers
+            .forEach((each) -> each.customize(table, options));
+        return new StateConfig(directory, tables.getStore(), tables.getStandbyReplicas(),
+                tables.getRocksdb().getBlockCacheSize().toBytes(), tables.getRocksdb().getWriteBufferSize().toBytes(),
+                customizer, listeners);
     }
 
     private static StreamDefinition withConfiguredStrategy(StreamDefinition definition,

@@ -5,9 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.strategy.step.RunTaskInThreads;
+import io.millrace.streams.table.TableDefinition;
 
 /**
  * Configuration of Millrace streams: everything under {@code millrace.*}.
@@ -20,6 +22,15 @@ public class MillraceProperties {
      * {@code spring.application.name}.
      */
     private String applicationId;
+
+    /**
+     * Directory of the RocksDB stores, their checkpoints and the process id that keeps transactional ids stable
+     * across restarts. Defaults to ${java.io.tmpdir}/millrace/<application-id>. Give each instance on one machine its
+     * own directory.
+     */
+    private String stateDir;
+
+    private final Tables tables = new Tables();
 
     private final Topics topics = new Topics();
 
@@ -41,6 +52,130 @@ public class MillraceProperties {
 
     public Topics getTopics() {
         return this.topics;
+    }
+
+    public String getStateDir() {
+        return this.stateDir;
+    }
+
+    public void setStateDir(String stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    public Tables getTables() {
+        return this.tables;
+    }
+
+    /** How tables are kept. */
+    public static class Tables {
+
+        /**
+         * Store of tables that do not name one: rocksdb (restarts restore only the changelog's tail) or memory
+         * (every assignment restores the whole partition).
+         */
+        private TableDefinition.StoreType store = TableDefinition.StoreType.ROCKSDB;
+
+        /**
+         * Warm copies of each table partition that other instances keep by tailing its changelog, so that a
+         * failover restores only the tail.
+         */
+        private int standbyReplicas = 0;
+
+        private final RocksDb rocksdb = new RocksDb();
+
+        public TableDefinition.StoreType getStore() {
+            return this.store;
+        }
+
+        public void setStore(TableDefinition.StoreType store) {
+            this.store = store;
+        }
+
+        public int getStandbyReplicas() {
+            return this.standbyReplicas;
+        }
+
+        public void setStandbyReplicas(int standbyReplicas) {
+            this.standbyReplicas = standbyReplicas;
+        }
+
+        public RocksDb getRocksdb() {
+            return this.rocksdb;
+        }
+    }
+
+    /** Memory shared by every RocksDB store of the application. */
+    public static class RocksDb {
+
+        /**
+         * Block cache shared by all stores (index and filter blocks included).
+         */
+        private DataSize blockCacheSize = DataSize.ofMegabytes(64);
+
+        /**
+         * Memtables of all stores together, charged to the block cache.
+         */
+        private DataSize writeBufferSize = DataSize.ofMegabytes(32);
+
+        public DataSize getBlockCacheSize() {
+            return this.blockCacheSize;
+        }
+
+        public void setBlockCacheSize(DataSize blockCacheSize) {
+            this.blockCacheSize = blockCacheSize;
+        }
+
+        public DataSize getWriteBufferSize() {
+            return this.writeBufferSize;
+        }
+
+        public void setWriteBufferSize(DataSize writeBufferSize) {
+            this.writeBufferSize = writeBufferSize;
+        }
+    }
+
+    /** One table of a stream. */
+    public static class Table {
+
+        /**
+         * Store of this table: rocksdb or memory. Defaults to millrace.tables.store.
+         */
+        private TableDefinition.StoreType store;
+
+        /**
+         * Schema of the keys: 'string', 'bytes', 'json:' followed by a class name, or the name of a Schema bean.
+         * Declares the table when no processor annotation does; defaults to 'string'.
+         */
+        private String keySchema;
+
+        /**
+         * Schema of the values, as for key-schema. Required to declare a table in configuration.
+         */
+        private String valueSchema;
+
+        public TableDefinition.StoreType getStore() {
+            return this.store;
+        }
+
+        public void setStore(TableDefinition.StoreType store) {
+            this.store = store;
+        }
+
+        public String getKeySchema() {
+            return this.keySchema;
+        }
+
+        public void setKeySchema(String keySchema) {
+            this.keySchema = keySchema;
+        }
+
+        public String getValueSchema() {
+            return this.valueSchema;
+        }
+
+        public void setValueSchema(String valueSchema) {
+            this.valueSchema = valueSchema;
+        }
     }
 
     public HttpIngress getHttpIngress() {
@@ -120,6 +255,12 @@ public class MillraceProperties {
          * configuration also names its output processors and schemas here.
          */
         private Map<String, Output> outputs = new LinkedHashMap<>();
+
+        /**
+         * Tables of the stream, by name: declares them, or overrides the store and schemas of those declared with
+         * @StreamTable. Changelog topic: <application-id>-<table>-changelog.
+         */
+        private Map<String, Table> tables = new LinkedHashMap<>();
 
         /**
          * Delivery guarantee: at-least-once or exactly-once.
@@ -218,6 +359,14 @@ public class MillraceProperties {
 
         public void setProcessor(String processor) {
             this.processor = processor;
+        }
+
+        public Map<String, Table> getTables() {
+            return this.tables;
+        }
+
+        public void setTables(Map<String, Table> tables) {
+            this.tables = tables;
         }
 
         public Map<String, Output> getOutputs() {
@@ -414,9 +563,10 @@ public class MillraceProperties {
     public static class Commit {
 
         /**
-         * Longest time between two commits while records flow.
+         * Longest time between two commits while records flow; under exactly-once, the length of a transaction.
+         * Defaults to 1s, or 100ms under exactly-once (as Kafka Streams).
          */
-        private Duration interval = Duration.ofSeconds(1);
+        private Duration interval;
 
         /**
          * Commit after this many processed records even if the interval has not passed.

@@ -60,6 +60,21 @@ public final class SchemaResolver {
         return Optional.ofNullable((Schema<T>) schema);
     }
 
+    /**
+     * The schema of a type, or a JSON schema for a type without one, such as {@code Long} or a plain record: what
+     * tables use for keys and values.
+     * @param type the type
+     * @param <T> the type
+     * @return the schema
+     */
+    public <T> Optional<Schema<T>> resolveOrJson(Class<T> type) {
+        Optional<Schema<T>> schema = resolve(type);
+        if (schema.isPresent()) {
+            return schema;
+        }
+        return Optional.of(JsonSchema.of(type, this.mapper, this.validator));
+    }
+
     private Schema<?> derive(Class<?> type) {
         if (type.isAnnotationPresent(StreamSchema.class)) {
             return JsonSchema.of(type, this.mapper, this.validator);

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
@@ -106,6 +107,22 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
             this.producers.put(producer, factory);
         }
         return producer;
+    }
+
+    /**
+     * A plain {@link KafkaProducer} with the producer factory's properties: spring-kafka's transactional factory
+     * would pool producers and suffix their transactional ids, while exactly-once needs one stable id per client.
+     */
+    @Override
+    public Producer<byte[], byte[]> transactionalProducer(String clientId, String transactionalId,
+            Map<String, Object> overrides) {
+        Map<String, Object> properties = new HashMap<>(this.producerProperties);
+        properties.putAll(overrides);
+        properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @Override

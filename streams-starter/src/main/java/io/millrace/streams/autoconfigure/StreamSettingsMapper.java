@@ -1,9 +1,9 @@
 package io.millrace.streams.autoconfigure;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.millrace.streams.runtime.Guarantee;
-import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.strategy.step.RetryPolicy;
 
@@ -21,13 +21,14 @@ final class StreamSettingsMapper {
     StreamSettings settings(String stream) {
         MillraceProperties.Stream configured = this.streams.getOrDefault(stream, new MillraceProperties.Stream());
         MillraceProperties.Retry retry = configured.getRetry();
-        if (configured.getGuarantee() == Guarantee.EXACTLY_ONCE) {
-            // Running such a stream at-least-once would break the promise silently: refuse instead.
-            throw new InvalidStreamsException("millrace.streams." + stream + ".guarantee: exactly-once is not "
-                    + "available in this version; use at-least-once");
+        Duration interval = configured.getCommit().getInterval();
+        if (interval == null) {
+            // A transaction holds back read-committed consumers downstream until it commits: keep it short.
+            interval = (configured.getGuarantee() == Guarantee.EXACTLY_ONCE) ? Duration.ofMillis(100)
+                    : Duration.ofSeconds(1);
         }
         return new StreamSettings(configured.isEnabled(), configured.getGuarantee(), configured.getConcurrency(),
-                configured.getMaxInFlight(), configured.getDeadLetterTopic(), configured.getCommit().getInterval(),
+                configured.getMaxInFlight(), configured.getDeadLetterTopic(), interval,
                 configured.getCommit().getRecords(),
                 new RetryPolicy(retry.getMaxAttempts(), retry.getBackoff(), retry.getMultiplier(),
                         retry.getMaxBackoff()),

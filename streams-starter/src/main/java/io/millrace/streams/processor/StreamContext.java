@@ -5,6 +5,8 @@ import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 
+import io.millrace.streams.table.Table;
+
 /**
  * What a processor knows about the record in hand and its worker.
  *
@@ -78,4 +80,15 @@ public interface StreamContext {
      * @return an unmodifiable map
      */
     Map<String, String> properties();
+
+    /**
+     * A table of the stream, partitioned like its input: the view reads and writes the partition of the record in
+     * hand. Writes become durable with the record: they are dropped if it fails.
+     * @param name the table's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the table
+     * @throws IllegalArgumentException if the stream has no such table
+     */
+    <K, V> Table<K, V> table(String name);
 }

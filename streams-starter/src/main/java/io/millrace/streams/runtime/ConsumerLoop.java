@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
 import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.table.TableManager;
 
 /**
  * The poll loop of one consumer client. Each turn ({@link #runOnce()}) has five phases:
@@ -35,6 +37,12 @@ import io.millrace.streams.strategy.ProcessingStrategyFactory;
  * </ol>
  * The pipeline is built anew on every assignment; before partitions are given up it is closed and joined and its
  * offsets committed synchronously. All of this runs on the loop's own thread: the consumer is not thread-safe.
+ *
+ * <p>With tables, newly assigned partitions stay paused until the {@link TableManager} restored them, off this
+ * thread. Under {@code exactly-once} the loop commits a transaction every commit interval: it drains the pipeline
+ * (so that the transaction holds exactly the records whose offsets it commits), commits outputs, changelog writes and
+ * offsets together, and builds the pipeline again; if the pipeline cannot be drained the transaction is aborted and
+ * the partitions rewound to the last committed offsets.
  */
 final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -59,6 +67,23 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private final StreamStats stats;
 
     private final LoopListener listener;
+
+    /** The stream's tables, or {@code null} for a stream without tables. */
+    private final TableManager tables;
+
+    /** The client's transactions under {@code exactly-once}, else {@code null}. */
+    private final Transaction transaction;
+
+    /** Assigned partitions whose tables are still restoring: kept paused. */
+    private final Set<TopicPartition> restoring = new HashSet<>();
+
+    /** The partitions currently paused. */
+    private final Set<TopicPartition> pausedPartitions = new HashSet<>();
+
+    /** Under {@code exactly-once}: per partition, the offset of the last committed transaction, where an abort rewinds. */
+    private final Map<TopicPartition, Long> committedPositions = new HashMap<>();
+
+    private long transactionStartedAt;
 
     /** Fetched records not yet accepted by the pipeline, in fetch order. */
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
@@ -100,17 +125,28 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
             StreamSettings settings, StreamStats stats, LoopListener listener) {
+        this(input, consumer, factory, settings, stats, listener, null, null);
+    }
+
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
+            Transaction transaction) {
         this.input = input;
         this.consumer = consumer;
         this.factory = factory;
         this.settings = settings;
         this.stats = stats;
         this.listener = listener;
+        this.tables = tables;
+        this.transaction = transaction;
     }
 
     @Override
     public void run() {
         try {
+            if (this.transaction != null) {
+                this.transaction.init();
+            }
             this.consumer.subscribe(List.of(this.input), this);
             while (this.running) {
                 runOnce();
@@ -129,6 +165,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     /** One turn of the loop. */
     void runOnce() {
         poll();
+        if (!this.restoring.isEmpty()) {
+            checkRestored();
+        }
         submit();
         if (this.strategy != null) {
             this.strategy.poll();
@@ -157,11 +196,29 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
     }
 
+    private void checkRestored() {
+        Set<Integer> ready = this.tables.ready(numbers(this.restoring));
+        if (!ready.isEmpty()) {
+            this.restoring.removeIf((partition) -> ready.contains(partition.partition()));
+            this.tables.activesReady(ready);
+        }
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.forEach((partition) -> numbers.add(partition.partition()));
+        return numbers;
+    }
+
     private void submit() {
         if (this.buffer.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis();
+        if (this.transaction != null && !this.transaction.isOpen() && this.strategy != null) {
+            this.transaction.begin();
+            this.transactionStartedAt = now;
+        }
         this.busySince = now;
         try {
             submitBuffered(now);
@@ -188,6 +245,13 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void commit() {
+        if (this.transaction != null) {
+            if (this.transaction.isOpen() && this.strategy != null
+                    && System.currentTimeMillis() - this.transactionStartedAt >= this.settings.commitInterval().toMillis()) {
+                cycleTransaction();
+            }
+            return;
+        }
         if (this.toCommit.isEmpty()) {
             return;
         }
@@ -202,11 +266,100 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             }
             else {
                 this.listener.committed(committed);
+                if (this.tables != null) {
+                    this.tables.committed(numbers(committed.keySet()));
+                }
             }
         });
     }
 
+    /**
+     * Drains the pipeline, commits the transaction (or aborts it if the pipeline could not be drained) and builds
+     * the pipeline again. Records fetched and not yet submitted stay buffered.
+     */
+    private void cycleTransaction() {
+        boolean drained = drain();
+        if (drained) {
+            commitTransaction();
+        }
+        else {
+            abortTransaction();
+        }
+        createStrategy();
+    }
+
+    /** Closes and joins the pipeline; whether every submitted record finished. */
+    private boolean drain() {
+        if (this.strategy == null) {
+            return this.progress.idle();
+        }
+        this.strategy.close();
+        this.strategy.join(this.settings.shutdownTimeout());
+        boolean drained = this.progress.idle();
+        this.strategy.terminate();
+        this.strategy = null;
+        return drained;
+    }
+
+    private void commitTransaction() {
+        if (!this.transaction.isOpen()) {
+            this.toCommit.clear();
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
+        this.toCommit.clear();
+        long sent = System.nanoTime();
+        try {
+            this.transaction.commit(offsets, this.consumer.groupMetadata());
+        }
+        catch (KafkaException ex) {
+            logger.warn("Committing the transaction failed; aborting it: {}", ex.toString());
+            abortTransaction();
+            return;
+        }
+        this.stats.onCommitted(System.nanoTime() - sent);
+        offsets.forEach((partition, offset) -> this.committedPositions.put(partition, offset.offset()));
+        this.listener.committed(offsets);
+        if (this.tables != null) {
+            this.tables.committed(numbers(this.consumer.assignment()));
+        }
+    }
+
+    /**
+     * Aborts the open transaction, forgets its table writes and rewinds every partition to its last committed offset:
+     * the records of the aborted transaction are processed again.
+     */
+    private void abortTransaction() {
+        if (this.strategy != null) {
+            this.strategy.terminate();
+            this.strategy = null;
+        }
+        this.toCommit.clear();
+        if (this.tables != null) {
+            this.tables.aborted(numbers(this.consumer.assignment()));
+        }
+        this.transaction.abort();
+        this.buffer.clear();
+        this.progress.clear();
+        for (TopicPartition partition : this.consumer.assignment()) {
+            Long offset = this.committedPositions.get(partition);
+            if (offset != null) {
+                this.consumer.seek(partition, offset);
+                this.resumeOffsets.put(partition, offset);
+            }
+        }
+    }
+
     private void commitNow() {
+        if (this.transaction != null) {
+            if (this.progress.idle()) {
+                commitTransaction();
+            }
+            else {
+                abortTransaction();
+            }
+            return;
+        }
         if (this.toCommit.isEmpty()) {
             return;
         }
@@ -215,6 +368,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         try {
             this.consumer.commitSync(offsets, this.settings.shutdownTimeout());
             this.listener.committed(offsets);
+            if (this.tables != null) {
+                this.tables.committed(numbers(offsets.keySet()));
+            }
         }
         catch (KafkaException ex) {
             logger.warn("Commit of {} failed; the next owner of these partitions repeats their records: {}",
@@ -229,24 +385,32 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             this.resumeOffsets.put(partition, offset);
             this.progress.finished(partition.partition(), offset, now);
         });
-        if (force) {
+        if (force && this.transaction == null) {
             commitNow();
         }
     }
 
     private void pauseOrResume() {
         boolean pause = this.pauseRequested || !this.buffer.isEmpty();
-        if (pause != this.paused) {
-            Set<TopicPartition> assignment = this.consumer.assignment();
-            if (pause) {
-                this.consumer.pause(assignment);
-            }
-            else {
-                this.consumer.resume(assignment);
-            }
+        if (pause != this.paused || !this.pausedPartitions.containsAll(this.restoring)
+                || (!pause && this.pausedPartitions.size() > this.restoring.size())) {
+            applyPause(pause);
             this.paused = pause;
             publishView();
         }
+    }
+
+    /** Pauses every assigned partition, or only those restoring their tables. */
+    private void applyPause(boolean all) {
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        Set<TopicPartition> pause = new HashSet<>(all ? assignment : this.restoring);
+        pause.retainAll(assignment);
+        Set<TopicPartition> resume = new HashSet<>(assignment);
+        resume.removeAll(pause);
+        this.consumer.pause(pause);
+        this.consumer.resume(resume);
+        this.pausedPartitions.clear();
+        this.pausedPartitions.addAll(pause);
     }
 
     private void createStrategy() {
@@ -256,11 +420,12 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             long position = this.consumer.position(partition);
             positions.put(partition, position);
             this.resumeOffsets.putIfAbsent(partition, position);
+            if (this.transaction != null) {
+                this.committedPositions.putIfAbsent(partition, this.resumeOffsets.get(partition));
+            }
         }
         this.strategy = this.factory.createWithPartitions(this::report, positions);
-        if (this.paused) {
-            this.consumer.pause(assignment);
-        }
+        applyPause(this.paused);
         publishView();
     }
 
@@ -286,13 +451,26 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             }
         }
         this.resumeOffsets.keySet().removeAll(leaving);
+        this.committedPositions.keySet().removeAll(leaving);
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
             closeStrategy(partitions);
+            releaseTables(partitions, true);
             publishView();
+        }
+    }
+
+    private void releaseTables(Collection<TopicPartition> partitions, boolean clean) {
+        this.restoring.removeAll(partitions);
+        this.pausedPartitions.removeAll(partitions);
+        if (this.tables != null) {
+            this.tables.revoked(numbers(partitions), clean);
+            Set<Integer> kept = numbers(this.consumer.assignment());
+            kept.removeAll(numbers(partitions));
+            this.tables.rebalanced(kept, numbers(partitions), Set.of());
         }
     }
 
@@ -300,6 +478,14 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty() && this.strategy != null) {
             closeStrategy(List.of());
+        }
+        if (this.tables != null && !partitions.isEmpty()) {
+            // Nothing of these partitions is processed before their tables are restored, off this thread.
+            this.consumer.pause(partitions);
+            this.restoring.addAll(partitions);
+            this.pausedPartitions.addAll(partitions);
+            this.tables.assigned(numbers(partitions));
+            this.tables.rebalanced(numbers(this.consumer.assignment()), Set.of(), numbers(partitions));
         }
         if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
             createStrategy();
@@ -315,12 +501,18 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             this.strategy = null;
         }
         this.toCommit.keySet().removeAll(partitions);
+        if (this.transaction != null) {
+            abortQuietly();
+        }
         closeStrategy(partitions);
+        releaseTables(partitions, false);
         publishView();
     }
 
     private void shutdown() {
-        closeStrategy(this.consumer.assignment());
+        Set<TopicPartition> assignment = Set.copyOf(this.consumer.assignment());
+        closeStrategy(assignment);
+        releaseTables(assignment, true);
     }
 
     private void failed(Throwable ex) {
@@ -328,9 +520,30 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             this.strategy.terminate();
             this.strategy = null;
         }
-        // Offsets already reported belong to finished records: committing them is safe and saves repeats.
-        commitNow();
+        if (this.transaction != null) {
+            // Nothing of an unfinished transaction may count: the next owner starts from the last commit.
+            abortQuietly();
+        }
+        else {
+            // Offsets already reported belong to finished records: committing them is safe and saves repeats.
+            commitNow();
+        }
+        try {
+            releaseTables(Set.copyOf(this.consumer.assignment()), this.transaction == null);
+        }
+        catch (RuntimeException closing) {
+            ex.addSuppressed(closing);
+        }
         this.listener.failed(this, ex);
+    }
+
+    private void abortQuietly() {
+        try {
+            abortTransaction();
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Aborting the transaction failed: {}", ex.toString());
+        }
     }
 
     private void closeConsumer() {

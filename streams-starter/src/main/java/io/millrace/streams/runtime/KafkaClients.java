@@ -31,6 +31,21 @@ public interface KafkaClients {
     Producer<byte[], byte[]> producer(String clientId, Map<String, Object> overrides);
 
     /**
+     * Creates a transactional producer of raw bytes, for {@code exactly-once}.
+     * @param clientId the client id
+     * @param transactionalId the transactional id, stable across restarts of the same instance
+     * @param overrides properties that win over the defaults
+     * @return a new producer, owned by the caller, on which {@code initTransactions} was not called yet
+     */
+    default Producer<byte[], byte[]> transactionalProducer(String clientId, String transactionalId,
+            Map<String, Object> overrides) {
+        Map<String, Object> properties = new java.util.HashMap<>(overrides);
+        properties.put("transactional.id", transactionalId);
+        properties.put("enable.idempotence", true);
+        return producer(clientId, properties);
+    }
+
+    /**
      * Closes a producer made by {@link #producer}, releasing whatever was made with it.
      * @param producer the producer
      * @param timeout how long to wait for unsent records

@@ -50,6 +50,19 @@ final class PartitionProgress {
         }
     }
 
+    /**
+     * Whether every submitted record is finished.
+     * @return {@code true} if nothing is in flight
+     */
+    boolean idle() {
+        for (Progress progress : this.partitions.values()) {
+            if (progress.inFlight() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The partition's pipeline was rebuilt or the partition left: nothing of it is in flight any more. */
     void clear() {
         this.partitions.clear();

@@ -56,10 +56,10 @@ final class PipelineFactory implements ProcessingStrategyFactory {
         if (workers.count() > 1) {
             this.context = null;
             this.pool = new WorkerPool("millrace-" + definition.name(), workers.count(), workers.virtualThreads(),
-                    definition.name(), settings.properties(), definition.inputProcessor()::init);
+                    definition.name(), settings.properties(), resources.tables(), definition.inputProcessor()::init);
         }
         else {
-            this.context = new WorkerContext(definition.name(), settings.properties());
+            this.context = new WorkerContext(definition.name(), settings.properties(), resources.tables());
             this.pool = null;
             definition.inputProcessor().init(this.context);
         }

@@ -1,14 +1,17 @@
 package io.millrace.streams.runtime;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.step.Route;
+import io.millrace.streams.table.TableDefinition;
 
 /**
  * The topology of one stream: its input topic, schema and processor, and its outputs. Annotated processors are
@@ -20,9 +23,18 @@ import io.millrace.streams.strategy.step.Route;
  * @param inputProcessor the input processor
  * @param outputs the outputs, in the order they are routed
  * @param strategy builds the pipeline of each consumer client, or {@code null} for the default pipeline
+ * @param tables the stream's tables, partitioned like its input
  */
 public record StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
-        List<Route.Output<?, ?>> outputs, StreamStrategy strategy) {
+        List<Route.Output<?, ?>> outputs, StreamStrategy strategy, List<TableDefinition<?, ?>> tables) {
+
+    /**
+     * A stream without tables.
+     */
+    public StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
+            List<Route.Output<?, ?>> outputs, StreamStrategy strategy) {
+        this(name, input, inputSchema, inputProcessor, outputs, strategy, List.of());
+    }
 
     /**
      * A stream with the default pipeline.
@@ -39,7 +51,17 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
      */
     public StreamDefinition withStrategy(StreamStrategy strategy) {
         return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
-                strategy);
+                strategy, this.tables);
+    }
+
+    /**
+     * This stream with other tables.
+     * @param tables the tables
+     * @return a new definition
+     */
+    public StreamDefinition withTables(List<TableDefinition<?, ?>> tables) {
+        return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
+                this.strategy, tables);
     }
 
     public StreamDefinition {
@@ -48,6 +70,13 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         Objects.requireNonNull(inputSchema, "inputSchema");
         Objects.requireNonNull(inputProcessor, "inputProcessor");
         outputs = List.copyOf(outputs);
+        tables = List.copyOf(tables);
+        Set<String> tableNames = new HashSet<>();
+        for (TableDefinition<?, ?> table : tables) {
+            if (!tableNames.add(table.name())) {
+                throw new IllegalArgumentException("stream '" + name + "' declares table '" + table.name() + "' twice");
+            }
+        }
         if (name.isBlank() || input.isBlank()) {
             throw new IllegalArgumentException("a stream needs a name and an input topic");
         }
@@ -84,6 +113,8 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         private InputProcessor<?, ?> inputProcessor;
 
         private StreamStrategy strategy;
+
+        private final List<TableDefinition<?, ?>> tables = new ArrayList<>();
 
         private Builder(String name) {
             this.name = name;
@@ -143,12 +174,22 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         }
 
         /**
+         * Adds a table, partitioned like the input; processors reach it with {@code context.table(name)}.
+         * @param table the table
+         * @return this builder
+         */
+        public Builder table(TableDefinition<?, ?> table) {
+            this.tables.add(table);
+            return this;
+        }
+
+        /**
          * Builds the definition.
          * @return the definition
          */
         public StreamDefinition build() {
             return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
-                    this.strategy);
+                    this.strategy, this.tables);
         }
     }
 }

@@ -38,6 +38,8 @@ public final class StreamManager implements SmartLifecycle {
 
     private final Clock clock;
 
+    private final StateResources state;
+
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     private volatile boolean running;
@@ -53,6 +55,22 @@ public final class StreamManager implements SmartLifecycle {
      */
     public StreamManager(Collection<StreamDefinition> definitions, Function<String, StreamSettings> settings,
             KafkaClients clients, String applicationId, boolean createTopics, Clock clock) {
+        this(definitions, settings, clients, applicationId, createTopics, clock, StateConfig.defaults(applicationId));
+    }
+
+    /**
+     * Creates the manager.
+     * @param definitions the streams found at startup
+     * @param settings the settings of a stream, by name
+     * @param clients makes the Kafka clients
+     * @param applicationId prefix of consumer groups and changelog topics
+     * @param createTopics whether to create missing output, dead-letter and changelog topics
+     * @param clock the clock
+     * @param state where and how tables are kept
+     */
+    public StreamManager(Collection<StreamDefinition> definitions, Function<String, StreamSettings> settings,
+            KafkaClients clients, String applicationId, boolean createTopics, Clock clock, StateConfig state) {
+        this.state = new StateResources(state);
         this.settings = settings;
         this.clients = clients;
         this.applicationId = applicationId;
@@ -72,10 +90,39 @@ public final class StreamManager implements SmartLifecycle {
         if (this.streams.containsKey(definition.name())) {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
         }
+        checkTables(definition, settings);
         StreamRunner runner = new StreamRunner(definition, settings, this.clients,
-                this.applicationId, this.createTopics, this.clock);
+                this.applicationId, this.createTopics, this.clock, this.state);
         this.streams.put(definition.name(), runner);
         return runner;
+    }
+
+    /** Table names name changelog topics, so they are unique within the application. */
+    private void checkTables(StreamDefinition definition, StreamSettings settings) {
+        if (definition.tables().isEmpty()) {
+            return;
+        }
+        if (definition.inputProcessor() instanceof io.millrace.streams.processor.BatchInputProcessor) {
+            throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and a "
+                    + "BatchInputProcessor: tables are partitioned like the input, so they are reached record by "
+                    + "record; implement InputProcessor");
+        }
+        if (settings.workers().count() > 1
+                && settings.workers().ordering() == io.millrace.streams.strategy.step.RunTaskInThreads.Ordering.NONE) {
+            throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and workers with "
+                    + "ordering none: two workers could update one key at once; use ordering key or partition");
+        }
+        for (StreamRunner other : this.streams.values()) {
+            for (var table : definition.tables()) {
+                boolean taken = other.definition().tables().stream()
+                    .anyMatch((existing) -> existing.name().equals(table.name()));
+                if (taken) {
+                    throw new InvalidStreamsException("Table '" + table.name() + "' of stream '" + definition.name()
+                            + "' is also a table of stream '" + other.name() + "': table names name changelog "
+                            + "topics and must be unique");
+                }
+            }
+        }
     }
 
     @Override
@@ -102,6 +149,8 @@ public final class StreamManager implements SmartLifecycle {
         CompletableFuture.allOf(runners.stream()
                 .map((runner) -> CompletableFuture.runAsync(runner::stop))
                 .toArray(CompletableFuture[]::new)).join();
+        // Stores are closed with their streams; the lock on the state directory goes now.
+        this.state.close();
     }
 
     @Override

@@ -124,7 +124,8 @@ final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
         Factory(StreamResources resources, Subscription subscription) {
             this.resources = resources;
             this.subscription = subscription;
-            this.context = new WorkerContext(resources.definition().name(), resources.settings().properties());
+            this.context = new WorkerContext(resources.definition().name(), resources.settings().properties(),
+                    resources.tables());
             resources.definition().inputProcessor().init(this.context);
         }
 

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 import io.millrace.streams.strategy.step.DeadLetters;
 import io.millrace.streams.strategy.step.PipelineListener;
+import io.millrace.streams.table.Tables;
 
 /**
  * What one consumer client provides its pipeline: build a custom pipeline from the steps with these, ending in
@@ -17,7 +18,21 @@ import io.millrace.streams.strategy.step.PipelineListener;
  * @param deadLetters the stream's dead-letter policy
  * @param listener the stream's counters: pass it to {@code Produce} so the endpoint and metrics count records
  * @param clock the clock
+ * @param tables the stream's tables in this instance: hand them to the workers' contexts
  */
 public record StreamResources(StreamDefinition definition, StreamSettings settings,
-        Producer<byte[], byte[]> producer, DeadLetters deadLetters, PipelineListener listener, Clock clock) {
+        Producer<byte[], byte[]> producer, DeadLetters deadLetters, PipelineListener listener, Clock clock,
+        Tables tables) {
+
+    /**
+     * Resources of a stream without tables.
+     */
+    public StreamResources(StreamDefinition definition, StreamSettings settings, Producer<byte[], byte[]> producer,
+            DeadLetters deadLetters, PipelineListener listener, Clock clock) {
+        this(definition, settings, producer, deadLetters, listener, clock, Tables.NONE);
+    }
+
+    public StreamResources {
+        tables = (tables != null) ? tables : Tables.NONE;
+    }
 }

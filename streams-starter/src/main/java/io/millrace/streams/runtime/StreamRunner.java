@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.strategy.step.DeadLetters;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.TableManager;
+import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.store.StateDirectory;
 
 /**
  * Runs one stream: waits for its input topic, creates its output and dead-letter topics, and runs
@@ -48,6 +52,13 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
 
     private final Clock clock;
 
+    private final String applicationId;
+
+    private final StateResources stateResources;
+
+    /** The stream's tables while it runs, {@code null} without tables or when stopped. */
+    private volatile TableManager tables;
+
     private final StreamStats stats = new StreamStats();
 
     /** Committed offset per partition, as last acknowledged by the broker. */
@@ -68,6 +79,14 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
 
     StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
             boolean createTopics, Clock clock) {
+        this(definition, settings, clients, applicationId, createTopics, clock,
+                new StateResources(StateConfig.defaults(applicationId)));
+    }
+
+    StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
+            boolean createTopics, Clock clock, StateResources state) {
+        this.applicationId = applicationId;
+        this.stateResources = state;
         this.definition = definition;
         this.settings = settings;
         this.clients = clients;
@@ -119,6 +138,7 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
             if (this.createTopics) {
                 createTopics(partitions.getAsInt());
             }
+            checkChangelogs(partitions.getAsInt());
             startLoops(stopped);
         }
         catch (RuntimeException ex) {
@@ -175,6 +195,70 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
         for (String topic : topics) {
             this.clients.createTopic(topic, partitions, Map.of());
         }
+        for (TableDefinition<?, ?> table : this.definition.tables()) {
+            this.clients.createTopic(table.changelogTopic(this.applicationId), partitions,
+                    Map.of("cleanup.policy", "compact"));
+        }
+    }
+
+    /** A changelog must have the input's partitions: table partition p follows input partition p. */
+    private void checkChangelogs(int partitions) {
+        for (TableDefinition<?, ?> table : this.definition.tables()) {
+            String changelog = table.changelogTopic(this.applicationId);
+            OptionalInt found = this.clients.partitions(changelog);
+            // A topic just created takes a moment to show in the metadata.
+            for (int attempt = 0; found.isEmpty() && this.createTopics && attempt < 50; attempt++) {
+                sleep(Duration.ofMillis(200));
+                found = this.clients.partitions(changelog);
+            }
+            if (found.isEmpty()) {
+                throw new InvalidStreamsException("Stream '" + name() + "': changelog topic '" + changelog
+                        + "' of table '" + table.name() + "' does not exist; create it compacted with " + partitions
+                        + " partitions, or set millrace.topics.create=true");
+            }
+            if (found.getAsInt() != partitions) {
+                throw new InvalidStreamsException("Stream '" + name() + "': changelog topic '" + changelog
+                        + "' has " + found.getAsInt() + " partitions but input topic '" + this.definition.input()
+                        + "' has " + partitions + "; table partition p follows input partition p, so they must "
+                        + "match. Recreate the changelog (its table is rebuilt from it) or repartition the input");
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
+        }
+    }
+
+    private boolean exactlyOnce() {
+        return this.settings.guarantee() == Guarantee.EXACTLY_ONCE;
+    }
+
+    private TableManager createTables() {
+        if (this.definition.tables().isEmpty()) {
+            return null;
+        }
+        StateConfig config = this.stateResources.config();
+        boolean rocksDb = this.definition.tables().stream().anyMatch((table) -> ((table.store() != null)
+                ? table.store() : config.defaultStore()) == TableDefinition.StoreType.ROCKSDB);
+        Map<String, Object> restore = new HashMap<>(this.settings.consumer());
+        restore.put("max.poll.records", 10_000);
+        restore.put("auto.offset.reset", "earliest");
+        if (exactlyOnce()) {
+            restore.put("isolation.level", "read_committed");
+        }
+        TableManager tables = new TableManager(name(), this.applicationId, this.definition.tables(),
+                config.defaultStore(), rocksDb ? this.stateResources.directory() : null,
+                rocksDb ? this.stateResources.rocksDb() : null, exactlyOnce(),
+                () -> this.clients.consumer(null, this.groupId + "-changelog", new HashMap<>(restore)),
+                config.listeners());
+        tables.start();
+        return tables;
     }
 
     private synchronized void startLoops(CountDownLatch stopped) {
@@ -186,19 +270,27 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 : PipelineFactory::new;
         List<Runnable> undo = new ArrayList<>();
         try {
+            TableManager tables = createTables();
+            if (tables != null) {
+                undo.add(tables::close);
+            }
+            this.tables = tables;
             for (int i = 0; i < this.settings.concurrency(); i++) {
                 String clientId = this.groupId + "-" + i;
-                Consumer<byte[], byte[]> consumer = this.clients.consumer(this.groupId, clientId,
-                        new HashMap<>(this.settings.consumer()));
+                Map<String, Object> consumerOverrides = new HashMap<>(this.settings.consumer());
+                if (exactlyOnce()) {
+                    // Read only what upstream transactions committed.
+                    consumerOverrides.putIfAbsent("isolation.level", "read_committed");
+                }
+                Consumer<byte[], byte[]> consumer = this.clients.consumer(this.groupId, clientId, consumerOverrides);
                 undo.add(consumer::close);
-                Producer<byte[], byte[]> producer = this.clients.producer(clientId,
-                        new HashMap<>(this.settings.producer()));
+                Producer<byte[], byte[]> producer = createProducer(clientId, i);
                 undo.add(() -> this.clients.close(producer, Duration.ZERO));
                 ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition,
-                        this.settings, producer, deadLetters, this.stats, this.clock));
+                        this.settings, producer, deadLetters, this.stats, this.clock, tables));
                 ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
                         new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()),
-                        this.settings, this.stats, this);
+                        this.settings, this.stats, this, tables, exactlyOnce() ? new Transaction(producer) : null);
                 undo.add(factory::shutdown);
                 loop.requestPause(this.pauseRequested);
                 this.loops.add(loop);
@@ -217,6 +309,7 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
             }
             this.loops.clear();
             this.threads.clear();
+            this.tables = null;
             throw ex;
         }
         moveTo(StreamState.RUNNING);
@@ -226,6 +319,22 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
         this.threads.forEach(Thread::start);
         logger.info("Stream '{}' started: {} -> {} ({} consumer client(s), group {})", name(),
                 this.definition.input(), this.definition.outputTopics(), this.settings.concurrency(), this.groupId);
+    }
+
+    /**
+     * The producer of one consumer client: under {@code exactly-once} transactional, with an id stable across
+     * restarts of this instance (the state directory's process id), so that a restarted instance aborts at once what
+     * its killed predecessor left open instead of blocking read-committed consumers until the transaction times out.
+     */
+    private Producer<byte[], byte[]> createProducer(String clientId, int index) {
+        Map<String, Object> overrides = new HashMap<>(this.settings.producer());
+        if (!exactlyOnce()) {
+            return this.clients.producer(clientId, overrides);
+        }
+        StateDirectory directory = this.stateResources.directory();
+        overrides.putIfAbsent("transaction.timeout.ms", 10_000);
+        String transactionalId = this.groupId + "-" + directory.processId() + "-" + index;
+        return this.clients.transactionalProducer(clientId, transactionalId, overrides);
     }
 
     /**
@@ -251,6 +360,11 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        TableManager tables = this.tables;
+        if (tables != null) {
+            tables.close();
+            this.tables = null;
         }
         synchronized (this) {
             this.loops.clear();
@@ -353,6 +467,11 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 deadLetterTopic(), this.settings.guarantee(), this.settings.concurrency(),
                 this.settings.workers().count(), topology, this.stats.consumed(), this.stats.processed(),
                 this.stats.filtered(), this.stats.deadLettered(), this.stats.produced(), this.stats.consumedRate(),
-                this.stats.processedRate(), inFlight, lag, partitions, paused);
+                this.stats.processedRate(), inFlight, lag, partitions, paused, tableViews());
+    }
+
+    List<TablePartitionView> tableViews() {
+        TableManager tables = this.tables;
+        return (tables != null) ? tables.views() : List.of();
     }
 }

@@ -3,6 +3,9 @@ package io.millrace.streams.runtime;
 import java.util.List;
 import java.util.Map;
 
+import io.millrace.streams.table.TablePartition;
+import io.millrace.streams.table.TablePartitionView;
+
 /**
  * A snapshot of one stream, as the endpoint, the health indicator and the dashboard show it.
  *
@@ -27,12 +30,21 @@ import java.util.Map;
  * @param lag records of the assigned partitions not yet committed (end offset minus committed offset)
  * @param partitions the assigned partitions, by {@code topic-partition}
  * @param paused the paused partitions
+ * @param tables the stream's table partitions in this instance: active, restoring (with progress) and standby
  */
 public record StreamView(String name, StreamState state, String error, String input, List<String> outputs,
         String deadLetterTopic, Guarantee guarantee, int concurrency, int workers, TopologyView topology,
         long consumed, long processed, long filtered, long deadLettered, Map<String, Long> produced,
         double consumedRate, double processedRate, long inFlight, long lag, Map<String, PartitionView> partitions,
-        List<String> paused) {
+        List<String> paused, List<TablePartitionView> tables) {
+
+    /**
+     * The table partitions still restoring.
+     * @return the restoring partitions
+     */
+    public List<TablePartitionView> restoring() {
+        return this.tables.stream().filter((table) -> table.role() == TablePartition.Role.RESTORING).toList();
+    }
 
     /**
      * What a stream is made of and how it is chained with others.

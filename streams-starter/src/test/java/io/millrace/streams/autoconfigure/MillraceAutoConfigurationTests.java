@@ -344,12 +344,16 @@ class MillraceAutoConfigurationTests {
     }
 
     @Test
-    void exactlyOnceIsRefusedWithAMessageNamingTheProperty() {
-        animals().withPropertyValues("millrace.streams.animals.guarantee=exactly-once").run((context) -> {
-            assertThat(context).hasFailed();
-            assertThat(context).getFailure().rootCause().isInstanceOf(InvalidStreamsException.class)
-                .hasMessageContaining("millrace.streams.animals.guarantee: exactly-once is not available");
-        });
+    void exactlyOnceCommitsEveryHundredMillisecondsUnlessConfigured() {
+        MillraceProperties properties = new MillraceProperties();
+        MillraceProperties.Stream stream = new MillraceProperties.Stream();
+        properties.getStreams().put("animals", stream);
+        StreamSettingsMapper mapper = new StreamSettingsMapper(properties);
+        assertThat(mapper.settings("animals").commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        stream.setGuarantee(Guarantee.EXACTLY_ONCE);
+        assertThat(mapper.settings("animals").commitInterval()).isEqualTo(Duration.ofMillis(100));
+        stream.getCommit().setInterval(Duration.ofSeconds(2));
+        assertThat(mapper.settings("animals").commitInterval()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

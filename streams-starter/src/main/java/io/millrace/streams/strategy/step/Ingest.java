@@ -59,10 +59,15 @@ public final class Ingest<I, O> extends ForwardingStep<I, O> {
         }
         context.setRecord(message.origin());
         try {
-            O result = retry.call(() -> processor.ingest(message.payload(), context));
+            O result = retry.call(() -> {
+                // A retried attempt starts from scratch: drop the table writes of a failed attempt.
+                context.writes().rollback(0);
+                return processor.ingest(message.payload(), context);
+            });
             return (result != null) ? message.withPayload(result) : message.filtered();
         }
         catch (RuntimeException ex) {
+            context.writes().discard();
             return message.invalid(new InvalidMessage(InvalidMessage.Reason.PROCESSOR_FAILED, ex));
         }
         finally {

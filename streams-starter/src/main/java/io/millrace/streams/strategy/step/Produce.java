@@ -166,8 +166,13 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         }
 
         private void sendOne(ProducerRecord<byte[], byte[]> record) {
+            // A record that wants its own acknowledgement (a changelog write) hears it before the message does.
+            Callback callback = (record instanceof Callback own) ? (metadata, ex) -> {
+                own.onCompletion(metadata, ex);
+                onCompletion(metadata, ex);
+            } : this;
             try {
-                Produce.this.producer.send(record, this);
+                Produce.this.producer.send(record, callback);
             }
             catch (KafkaException ex) {
                 onCompletion(null, ex);
@@ -208,7 +213,10 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
             }
             else {
                 for (ProducerRecord<byte[], byte[]> record : this.message.payload()) {
-                    listener.onProduced(record.topic(), 1);
+                    if (!(record instanceof Callback)) {
+                        // Changelog writes are table writes, counted by their tables, not outputs.
+                        listener.onProduced(record.topic(), 1);
+                    }
                 }
             }
             listener.onCompleted(this.message);

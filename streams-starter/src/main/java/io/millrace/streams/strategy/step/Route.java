@@ -16,6 +16,7 @@ import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.table.TableWrites;
 
 /**
  * Runs every output processor on each message and encodes what they emit into records for their topics.
@@ -68,19 +69,29 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
 
     private static <I> Message<List<ProducerRecord<byte[], byte[]>>> run(List<Output<I, ?>> outputs,
             RetryPolicy retry, Message<I> message, WorkerContext context) {
+        TableWrites writes = context.writes();
         if (!message.hasPayload()) {
+            if (message.isFiltered() && !writes.isEmpty()) {
+                // The input processor dropped the record after writing tables: the writes still count.
+                List<ProducerRecord<byte[], byte[]>> changes = new ArrayList<>(2);
+                writes.finish(changes);
+                return message.withPayload(changes);
+            }
+            writes.discard();
             return message.withoutPayload();
         }
         ConsumerRecord<byte[], byte[]> origin = message.origin();
         context.setRecord(origin);
         try {
-            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size());
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size() + 1);
             for (Output<I, ?> output : outputs) {
                 output.emit(message.payload(), origin, context, retry, records);
             }
+            writes.finish(records);
             return message.withPayload(records);
         }
         catch (RuntimeException ex) {
+            writes.discard();
             return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED, ex));
         }
         finally {
@@ -147,11 +158,13 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         void emit(I value, ConsumerRecord<byte[], byte[]> origin, WorkerContext context, RetryPolicy retry,
                 List<ProducerRecord<byte[], byte[]>> records) {
             int mark = records.size();
+            int writesMark = context.writes().mark();
             retry.call(() -> {
-                // A retried attempt starts from scratch: drop what a failed attempt emitted.
+                // A retried attempt starts from scratch: drop what a failed attempt emitted and wrote.
                 while (records.size() > mark) {
                     records.remove(records.size() - 1);
                 }
+                context.writes().rollback(writesMark);
                 this.processor.process(value, context, new RecordEmitter(origin, records));
                 return null;
             });

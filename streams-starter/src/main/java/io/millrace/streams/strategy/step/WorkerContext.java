@@ -11,6 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.processor.StreamContext;
+import io.millrace.streams.table.ContextTable;
+import io.millrace.streams.table.Table;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.TableWrites;
+import io.millrace.streams.table.Tables;
 
 /**
  * The {@link StreamContext} of one worker: its attributes live as long as the worker, the record accessors
@@ -28,17 +33,42 @@ public final class WorkerContext implements StreamContext {
 
     private final Map<String, Object> attributes = new HashMap<>();
 
+    private final Tables tables;
+
+    private final TableWrites writes = new TableWrites();
+
+    private final Map<String, Table<?, ?>> tableViews = new HashMap<>();
+
     private ConsumerRecord<byte[], byte[]> record;
+
+    /**
+     * Creates a worker's context for a stream without tables.
+     * @param stream the stream name
+     * @param properties the stream's properties
+     */
+    public WorkerContext(String stream, Map<String, String> properties) {
+        this(stream, properties, Tables.NONE);
+    }
 
     /**
      * Creates a worker's context.
      * @param stream the stream name
      * @param properties the stream's properties
+     * @param tables the stream's tables in this instance
      */
-    public WorkerContext(String stream, Map<String, String> properties) {
+    public WorkerContext(String stream, Map<String, String> properties, Tables tables) {
         this.stream = stream;
         this.properties = Map.copyOf(properties);
         this.logger = LoggerFactory.getLogger("io.millrace.streams.stream." + stream);
+        this.tables = tables;
+    }
+
+    /**
+     * The table writes of the record in hand.
+     * @return the writes
+     */
+    public TableWrites writes() {
+        return this.writes;
     }
 
     /**
@@ -109,5 +139,20 @@ public final class WorkerContext implements StreamContext {
     @Override
     public Map<String, String> properties() {
         return this.properties;
+    }
+
+    @Override
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    public <K, V> Table<K, V> table(String name) {
+        Table<?, ?> view = this.tableViews.get(name);
+        if (view == null) {
+            TableDefinition<?, ?> definition = this.tables.definition(name);
+            if (definition == null) {
+                throw new IllegalArgumentException("Stream '" + this.stream + "' has no table '" + name + "'");
+            }
+            view = new ContextTable(definition, this.tables, this.writes, this::partition);
+            this.tableViews.put(name, view);
+        }
+        return (Table<K, V>) view;
     }
 }

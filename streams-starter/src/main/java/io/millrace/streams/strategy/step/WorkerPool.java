@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import io.millrace.streams.table.Tables;
+
 /**
  * The workers of one consumer client: {@code size} worker contexts, each initialised once, and the threads that
  * run tasks with them. Lives as long as its consumer client, across reassignments.
@@ -36,13 +38,28 @@ public final class WorkerPool implements AutoCloseable {
      */
     public WorkerPool(String name, int size, boolean virtualThreads, String stream, Map<String, String> properties,
             Consumer<WorkerContext> init) {
+        this(name, size, virtualThreads, stream, properties, Tables.NONE, init);
+    }
+
+    /**
+     * Creates the pool for a stream with tables.
+     * @param name thread name prefix
+     * @param size how many workers
+     * @param virtualThreads whether to run tasks on virtual threads, when the JVM has them (Java 21+)
+     * @param stream the stream name for the contexts
+     * @param properties the stream's properties for the contexts
+     * @param tables the stream's tables in this instance
+     * @param init runs once per worker, on the worker's thread, before its first task
+     */
+    public WorkerPool(String name, int size, boolean virtualThreads, String stream, Map<String, String> properties,
+            Tables tables, Consumer<WorkerContext> init) {
         if (size < 1) {
             throw new IllegalArgumentException("a pool needs at least one worker");
         }
         this.size = size;
         this.idle = new ArrayBlockingQueue<>(size);
         for (int i = 0; i < size; i++) {
-            this.idle.add(new Worker(new WorkerContext(stream, properties), init));
+            this.idle.add(new Worker(new WorkerContext(stream, properties, tables), init));
         }
         ThreadFactory virtual = virtualThreads ? virtualThreadFactory(name) : null;
         this.executor = (virtual != null) ? Executors.newCachedThreadPool(virtual)

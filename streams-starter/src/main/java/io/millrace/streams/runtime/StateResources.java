@@ -1,0 +1,58 @@
+package io.millrace.streams.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.table.store.RocksDbResources;
+import io.millrace.streams.table.store.StateDirectory;
+
+/**
+ * The state directory and the RocksDB memory of the application, opened when a stream first needs them (a table,
+ * or a transactional producer's stable id) and closed with the manager.
+ */
+final class StateResources implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(StateResources.class);
+
+    private final StateConfig config;
+
+    private StateDirectory directory;
+
+    private RocksDbResources rocksDb;
+
+    StateResources(StateConfig config) {
+        this.config = config;
+    }
+
+    StateConfig config() {
+        return this.config;
+    }
+
+    synchronized StateDirectory directory() {
+        if (this.directory == null) {
+            this.directory = new StateDirectory(this.config.directory());
+            logger.info("State directory {} (process id {})", this.config.directory(), this.directory.processId());
+        }
+        return this.directory;
+    }
+
+    synchronized RocksDbResources rocksDb() {
+        if (this.rocksDb == null) {
+            this.rocksDb = new RocksDbResources(this.config.blockCacheSize(), this.config.writeBufferSize(),
+                    this.config.customizer());
+        }
+        return this.rocksDb;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (this.rocksDb != null) {
+            this.rocksDb.close();
+            this.rocksDb = null;
+        }
+        if (this.directory != null) {
+            this.directory.close();
+            this.directory = null;
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package io.millrace.streams.table;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.table.store.Checkpoint;
+import io.millrace.streams.table.store.KeyValue;
+import io.millrace.streams.table.store.KeyValueIterator;
+import io.millrace.streams.table.store.KeyValueStore;
+
+/**
+ * One partition of one table in this instance: its local store, its place in the changelog, and, under
+ * {@code exactly-once}, the writes of the open transaction.
+ *
+ * <p>Under {@code exactly-once} finished records' writes wait in {@code uncommitted}, which reads see first; they
+ * reach the store in one atomic batch only after the transaction that wrote them to the changelog committed. The
+ * store therefore never holds a write the changelog may lose, so a crash needs no full restore: the store is
+ * restored from its checkpoint, like after a clean stop. Under {@code at-least-once} writes go to the store at once.
+ *
+ * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
+ * partition is not active, the poll thread commits and checkpoints between records.
+ */
+public final class TablePartition {
+
+    private static final Logger logger = LoggerFactory.getLogger(TablePartition.class);
+
+    /** Marks a key deleted in {@link #uncommitted}; compared by identity. */
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    /** Where this partition stands. */
+    public enum Role {
+        /** Catching up with its changelog before its records are processed. */
+        RESTORING,
+        /** Owned: its records are processed. */
+        ACTIVE,
+        /** A warm copy of a partition another instance owns. */
+        STANDBY
+    }
+
+    private final TableDefinition<?, ?> definition;
+
+    private final String changelogTopic;
+
+    private final int partition;
+
+    private final KeyValueStore store;
+
+    private final ConcurrentSkipListMap<byte[], byte[]> uncommitted;
+
+    /** The next changelog offset the store reflects, from restoring or tailing the changelog. */
+    private final AtomicLong position = new AtomicLong();
+
+    /** One past the highest changelog offset of this instance's own acknowledged writes. */
+    private final AtomicLong acknowledged = new AtomicLong();
+
+    private volatile Role role = Role.RESTORING;
+
+    private volatile long restoreStart;
+
+    private volatile long restoreEnd = -1;
+
+    private final AtomicLong restored = new AtomicLong();
+
+    private final AtomicLong written = new AtomicLong();
+
+    private long checkpointed = -1;
+
+    /**
+     * Creates a partition.
+     * @param definition the table
+     * @param changelogTopic the table's changelog topic
+     * @param partition the partition
+     * @param store the local store, owned from now on
+     * @param checkpoint the changelog offset the store reflects
+     * @param exactlyOnce whether writes wait for their transaction
+     */
+    public TablePartition(TableDefinition<?, ?> definition, String changelogTopic, int partition,
+            KeyValueStore store, long checkpoint, boolean exactlyOnce) {
+        this.definition = definition;
+        this.changelogTopic = changelogTopic;
+        this.partition = partition;
+        this.store = store;
+        this.uncommitted = exactlyOnce ? new ConcurrentSkipListMap<>(Arrays::compareUnsigned) : null;
+        this.position.set(checkpoint);
+        this.restoreStart = checkpoint;
+        this.checkpointed = (store.directory() != null) ? checkpoint : -1;
+    }
+
+    public TableDefinition<?, ?> definition() {
+        return this.definition;
+    }
+
+    public String changelogTopic() {
+        return this.changelogTopic;
+    }
+
+    public int partition() {
+        return this.partition;
+    }
+
+    public Role role() {
+        return this.role;
+    }
+
+    /**
+     * Moves this partition to another role.
+     * @param role the new role
+     */
+    public void role(Role role) {
+        this.role = role;
+    }
+
+    /**
+     * A key's committed value (the store, under the open transaction's writes).
+     * @param key the encoded key
+     * @return the encoded value, or {@code null}
+     */
+    public byte[] get(byte[] key) {
+        if (this.uncommitted != null) {
+            byte[] pending = this.uncommitted.get(key);
+            if (pending != null) {
+                return (pending == TOMBSTONE) ? null : pending;
+            }
+        }
+        return this.store.get(key);
+    }
+
+    /**
+     * Takes the writes of a finished record: into the store, or under {@code exactly-once} into the transaction.
+     * @param writes puts and deletes ({@code value == null}) in order
+     */
+    public void apply(List<KeyValue> writes) {
+        if (this.uncommitted != null) {
+            for (KeyValue write : writes) {
+                this.uncommitted.put(write.key(), (write.value() != null) ? write.value() : TOMBSTONE);
+            }
+        }
+        else if (writes.size() == 1) {
+            KeyValue write = writes.get(0);
+            if (write.value() != null) {
+                this.store.put(write.key(), write.value());
+            }
+            else {
+                this.store.delete(write.key());
+            }
+        }
+        else {
+            this.store.write(writes);
+        }
+        this.written.addAndGet(writes.size());
+    }
+
+    /** The transaction committed: its writes go to the store in one batch. Poll thread, no worker running. */
+    public void commit() {
+        if (this.uncommitted == null || this.uncommitted.isEmpty()) {
+            return;
+        }
+        List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
+        for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
+            batch.add(new KeyValue(entry.getKey(), (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
+        }
+        this.store.write(batch);
+        this.uncommitted.clear();
+    }
+
+    /** The transaction aborted: its writes are forgotten. */
+    public void abort() {
+        if (this.uncommitted != null) {
+            this.uncommitted.clear();
+        }
+    }
+
+    /**
+     * A changelog record of the owner of this partition was acknowledged.
+     * @param offset its offset
+     */
+    public void acknowledged(long offset) {
+        this.acknowledged.accumulateAndGet(offset + 1, Math::max);
+    }
+
+    /**
+     * Applies changelog records read by the restorer or a standby, straight to the store.
+     * @param records the records' keys and values ({@code null} for tombstones), in changelog order
+     * @param nextOffset the changelog offset after the last of them
+     */
+    public void restore(List<KeyValue> records, long nextOffset) {
+        if (!records.isEmpty()) {
+            this.store.write(records);
+            this.restored.addAndGet(records.size());
+        }
+        this.position.accumulateAndGet(nextOffset, Math::max);
+    }
+
+    /**
+     * Starts a restore towards an end offset.
+     * @param end the changelog's end offset now
+     */
+    public void restoring(long end) {
+        this.restoreStart = this.position.get();
+        this.restoreEnd = end;
+        this.restored.set(0);
+    }
+
+    /**
+     * The changelog offset this partition's store reflects: where a restore would start.
+     * @return the offset
+     */
+    public long changelogPosition() {
+        return Math.max(this.position.get(), this.acknowledged.get());
+    }
+
+    /**
+     * Writes the checkpoint if the store moved since the last one. Nothing for a memory store. Call only when the
+     * store holds every write up to {@link #changelogPosition()}: no open transaction, no unacknowledged write.
+     */
+    public void checkpoint() {
+        Path directory = this.store.directory();
+        long offset = changelogPosition();
+        if (directory == null || offset == this.checkpointed) {
+            return;
+        }
+        try {
+            Checkpoint.write(directory, offset);
+            this.checkpointed = offset;
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Could not write the checkpoint of {}-{}: {}", this.changelogTopic, this.partition,
+                    ex.toString());
+        }
+    }
+
+    /**
+     * Visits the committed entries with the open transaction's writes over them, in key order.
+     * @param action gets each encoded key and value
+     */
+    public void forEach(BiConsumer<byte[], byte[]> action) {
+        if (this.uncommitted == null || this.uncommitted.isEmpty()) {
+            try (KeyValueIterator entries = this.store.all()) {
+                entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
+            }
+            return;
+        }
+        Map<byte[], byte[]> overlay = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        overlay.putAll(this.uncommitted);
+        try (KeyValueIterator entries = this.store.all()) {
+            entries.forEachRemaining((entry) -> {
+                if (!overlay.containsKey(entry.key())) {
+                    overlay.put(entry.key(), entry.value());
+                }
+            });
+        }
+        overlay.forEach((key, value) -> {
+            if (value != TOMBSTONE) {
+                action.accept(key, value);
+            }
+        });
+    }
+
+    public long approximateSize() {
+        return this.store.approximateCount() + ((this.uncommitted != null) ? this.uncommitted.size() : 0);
+    }
+
+    /**
+     * What the endpoint shows of this partition.
+     * @return the view
+     */
+    public TablePartitionView view() {
+        long end = this.restoreEnd;
+        long position = changelogPosition();
+        long remaining = (this.role == Role.RESTORING && end >= 0) ? Math.max(0, end - position) : 0;
+        return new TablePartitionView(this.definition.name(), this.partition, this.role, this.restored.get(),
+                remaining, this.restoreStart, end, position, this.written.get(), this.checkpointed);
+    }
+
+    /**
+     * Checkpoints and closes the store.
+     * @param checkpoint whether the store holds every write up to {@link #changelogPosition()}
+     */
+    public void close(boolean checkpoint) {
+        abort();
+        if (checkpoint) {
+            this.store.flush();
+            checkpoint();
+        }
+        this.store.close();
+    }
+
+    KeyValueStore store() {
+        return this.store;
+    }
+
+    @Override
+    public String toString() {
+        return this.changelogTopic + "-" + this.partition + "[" + this.role + "]";
+    }
+}

@@ -1,0 +1,133 @@
+package io.millrace.streams.table;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.millrace.streams.table.store.KeyValue;
+
+/**
+ * The table writes of the record a worker is processing: seen by the record's own reads, applied and sent to the
+ * changelogs when the record is finished, dropped if it fails or is retried. Confined to the worker's thread.
+ */
+public final class TableWrites {
+
+    /** What {@link #lookup} returns for a key this record did not write. */
+    public static final byte[] NOT_WRITTEN = new byte[0];
+
+    private final List<Write> writes = new ArrayList<>();
+
+    /**
+     * Records a put or delete.
+     * @param table the table partition
+     * @param key the encoded key
+     * @param value the encoded value, or {@code null} to delete
+     */
+    public void add(TablePartition table, byte[] key, byte[] value) {
+        this.writes.add(new Write(table, key, value));
+    }
+
+    /**
+     * This record's latest write of a key.
+     * @param table the table partition
+     * @param key the encoded key
+     * @return the value written, {@code null} if deleted, or {@link #NOT_WRITTEN} (compare by identity)
+     */
+    public byte[] lookup(TablePartition table, byte[] key) {
+        for (int i = this.writes.size() - 1; i >= 0; i--) {
+            Write write = this.writes.get(i);
+            if (write.table == table && Arrays.equals(write.key, key)) {
+                return write.value;
+            }
+        }
+        return NOT_WRITTEN;
+    }
+
+    /**
+     * The writes of one table partition, latest per key, in key order of first write.
+     * @param table the table partition
+     * @return encoded key to encoded value ({@code null} for deleted)
+     */
+    public Map<ByteKey, byte[]> of(TablePartition table) {
+        Map<ByteKey, byte[]> latest = new LinkedHashMap<>();
+        for (Write write : this.writes) {
+            if (write.table == table) {
+                latest.put(new ByteKey(write.key), write.value);
+            }
+        }
+        return latest;
+    }
+
+    public boolean isEmpty() {
+        return this.writes.isEmpty();
+    }
+
+    /**
+     * Where a retried attempt starts from.
+     * @return the mark
+     */
+    public int mark() {
+        return this.writes.size();
+    }
+
+    /**
+     * Forgets the writes made after a mark.
+     * @param mark from {@link #mark()}
+     */
+    public void rollback(int mark) {
+        for (int i = this.writes.size() - 1; i >= mark; i--) {
+            this.writes.remove(i);
+        }
+    }
+
+    /** Forgets every write: the record failed. */
+    public void discard() {
+        this.writes.clear();
+    }
+
+    /**
+     * The record is finished: applies its writes to their table partitions and adds their changelog records.
+     * @param records the record's outputs, to which the changelog records are added
+     */
+    public void finish(List<ProducerRecord<byte[], byte[]>> records) {
+        if (this.writes.isEmpty()) {
+            return;
+        }
+        if (this.writes.size() == 1) {
+            Write write = this.writes.get(0);
+            write.table.apply(List.of(new KeyValue(write.key, write.value)));
+            records.add(new ChangelogRecord(write.table, write.key, write.value));
+        }
+        else {
+            Map<TablePartition, List<KeyValue>> byTable = new LinkedHashMap<>();
+            for (Write write : this.writes) {
+                byTable.computeIfAbsent(write.table, (key) -> new ArrayList<>())
+                    .add(new KeyValue(write.key, write.value));
+                records.add(new ChangelogRecord(write.table, write.key, write.value));
+            }
+            byTable.forEach(TablePartition::apply);
+        }
+        this.writes.clear();
+    }
+
+    /** A key compared by content. */
+    public record ByteKey(byte[] bytes) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ByteKey key && Arrays.equals(this.bytes, key.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(this.bytes);
+        }
+    }
+
+    private record Write(TablePartition table, byte[] key, byte[] value) {
+    }
+}
