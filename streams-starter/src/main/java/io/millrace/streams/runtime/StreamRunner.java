@@ -275,9 +275,20 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 undo.add(tables::close);
             }
             this.tables = tables;
+            int standbyReplicas = (tables != null) ? this.stateResources.config().standbyReplicas() : 0;
             for (int i = 0; i < this.settings.concurrency(); i++) {
-                String clientId = this.groupId + "-" + i;
+                String clientId = (standbyReplicas > 0)
+                        // The assignor tells instances apart by the process id in their members' client ids.
+                        ? this.groupId + "-" + this.stateResources.directory().processId() + "-" + i
+                        : this.groupId + "-" + i;
                 Map<String, Object> consumerOverrides = new HashMap<>(this.settings.consumer());
+                if (standbyReplicas > 0) {
+                    Object member = clientId;
+                    consumerOverrides.put("partition.assignment.strategy", StandbyAssignor.class.getName());
+                    consumerOverrides.put(StandbyAssignor.REPLICAS_CONFIG, standbyReplicas);
+                    consumerOverrides.put(StandbyAssignor.LISTENER_CONFIG, (StandbyAssignor.Listener) (standbys,
+                            actives) -> tables.standbys(member, standbys, actives));
+                }
                 if (exactlyOnce()) {
                     // Read only what upstream transactions committed.
                     consumerOverrides.putIfAbsent("isolation.level", "read_committed");

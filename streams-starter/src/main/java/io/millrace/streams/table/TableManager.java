@@ -61,6 +61,8 @@ public final class TableManager implements Tables, AutoCloseable {
     /** The standby partitions this instance should keep, as the assignor said. */
     private final Set<Integer> standbys = ConcurrentHashMap.newKeySet();
 
+    private final Map<Object, Set<Integer>> standbysByMember = new ConcurrentHashMap<>();
+
     private final ChangelogReader reader;
 
     /**
@@ -240,24 +242,31 @@ public final class TableManager implements Tables, AutoCloseable {
     }
 
     /**
-     * The standby partitions this instance should keep warm, from the assignment. Owned partitions are skipped.
-     * @param partitions the standby input partitions
+     * The standby partitions one member of this instance should keep warm, from its assignment. The instance keeps
+     * the union over its members; owned partitions are skipped, and a standby about to become active stays open so
+     * that its restore starts from where it is.
+     * @param member the member (one per consumer loop)
+     * @param partitions the member's standby input partitions
+     * @param actives the member's active partitions after this assignment
      */
-    public void standbys(Set<Integer> partitions) {
+    public void standbys(Object member, Set<Integer> partitions, Set<Integer> actives) {
         List<TablePartition> added = new ArrayList<>();
         List<TablePartition> dropped = new ArrayList<>();
         synchronized (this) {
+            this.standbysByMember.put(member, Set.copyOf(partitions));
             this.standbys.clear();
-            this.standbys.addAll(partitions);
+            this.standbysByMember.values().forEach(this.standbys::addAll);
             for (String table : this.definitions.keySet()) {
                 Map<Integer, TablePartition> open = this.open.get(table);
                 for (TablePartition existing : List.copyOf(open.values())) {
-                    if (existing.role() == Role.STANDBY && !partitions.contains(existing.partition())) {
-                        open.remove(existing.partition());
+                    int partition = existing.partition();
+                    if (existing.role() == Role.STANDBY && !this.standbys.contains(partition)
+                            && !actives.contains(partition)) {
+                        open.remove(partition);
                         dropped.add(existing);
                     }
                 }
-                for (int partition : partitions) {
+                for (int partition : this.standbys) {
                     if (!open.containsKey(partition)) {
                         TablePartition standby = openPartition(table, partition);
                         standby.role(Role.STANDBY);
@@ -270,6 +279,9 @@ public final class TableManager implements Tables, AutoCloseable {
         this.reader.release(dropped);
         dropped.forEach((table) -> closeQuietly(table, true));
         this.reader.standby(added);
+        if (!added.isEmpty() || !dropped.isEmpty()) {
+            logger.info("Stream '{}': standby partition(s) now {}", this.stream, new java.util.TreeSet<>(this.standbys));
+        }
     }
 
     /**

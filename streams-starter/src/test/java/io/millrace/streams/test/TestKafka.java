@@ -149,6 +149,22 @@ public final class TestKafka {
     }
 
     /**
+     * The end offsets of a topic's partitions now.
+     * @param topic the topic
+     * @return end offset by partition number
+     */
+    public static Map<Integer, Long> endOffsets(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            Map<Integer, Long> ends = new java.util.TreeMap<>();
+            consumer.endOffsets(partitionsOf(consumer, topic))
+                .forEach((partition, offset) -> ends.put(partition.partition(), offset));
+            return ends;
+        }
+    }
+
+    /**
      * The sum of a consumer group's committed offsets over all its partitions.
      * @param group the consumer group
      * @return the sum, 0 if the group committed nothing
