@@ -31,7 +31,7 @@ class ArchitectureTests {
      */
     @ArchTest
     static final ArchRule featurePackagesDoNotDependOnSpring = classes().that()
-        .resideInAnyPackage("..schema..", "..processor..", "..strategy..")
+        .resideInAnyPackage("..schema..", "..processor..", "..strategy..", "..table..")
         .should(dependOnSpringOnlyForStreamProcessorsComponentAnnotation());
 
     @ArchTest
