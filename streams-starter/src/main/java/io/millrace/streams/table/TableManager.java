@@ -223,7 +223,7 @@ public final class TableManager implements Tables, AutoCloseable {
                         found.abort();
                     }
                     if (this.standbys.contains(partition) && found.role() == Role.ACTIVE) {
-                        found.checkpoint();
+                        found.checkpointNow();
                         found.role(Role.STANDBY);
                         toStandby.add(found);
                     }

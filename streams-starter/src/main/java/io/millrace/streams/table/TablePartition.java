@@ -74,6 +74,11 @@ public final class TablePartition {
 
     private long checkpointed = -1;
 
+    private long checkpointedAt;
+
+    /** Commits come every 100 ms under exactly-once; a checkpoint (two fsyncs) at most this often is plenty. */
+    private static final long CHECKPOINT_INTERVAL_MILLIS = 1_000;
+
     /**
      * Creates a partition.
      * @param definition the table
@@ -223,11 +228,20 @@ public final class TablePartition {
      * store holds every write up to {@link #changelogPosition()}: no open transaction, no unacknowledged write.
      */
     public void checkpoint() {
+        long now = System.currentTimeMillis();
+        if (now - this.checkpointedAt >= CHECKPOINT_INTERVAL_MILLIS) {
+            checkpointNow();
+        }
+    }
+
+    /** Writes the checkpoint now if the store moved, whatever the interval; see {@link #checkpoint()}. */
+    public void checkpointNow() {
         Path directory = this.store.directory();
         long offset = changelogPosition();
         if (directory == null || offset == this.checkpointed) {
             return;
         }
+        this.checkpointedAt = System.currentTimeMillis();
         try {
             Checkpoint.write(directory, offset);
             this.checkpointed = offset;
@@ -289,7 +303,7 @@ public final class TablePartition {
         abort();
         if (checkpoint) {
             this.store.flush();
-            checkpoint();
+            checkpointNow();
         }
         this.store.close();
     }
