@@ -91,6 +91,12 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     /** Offsets the pipeline reported and the loop has not yet sent to the broker. */
     private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
 
+    /** Per partition, the offset of the latest commit sent (at-least-once): a failed older commit is not retried. */
+    private final Map<TopicPartition, OffsetAndMetadata> lastSent = new HashMap<>();
+
+    /** Asynchronous commits sent and not yet answered (at-least-once). */
+    private int pendingCommits;
+
     /**
      * Per assigned partition, the first offset not yet fully processed: where to seek if the pipeline is rebuilt,
      * so that records it abandoned are fetched again and finished ones are not.
@@ -257,18 +263,53 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
         this.toCommit.clear();
+        this.lastSent.putAll(offsets);
         long sent = System.nanoTime();
+        this.pendingCommits++;
         this.consumer.commitAsync(offsets, (committed, ex) -> {
+            this.pendingCommits--;
             this.stats.onCommitted(System.nanoTime() - sent);
             if (ex != null) {
-                // A later commit covers these offsets; if none comes, the next owner repeats some records.
-                logger.warn("Commit of {} failed: {}", committed, ex.toString());
+                // Commit them again with the next commit: if no record of a partition came after them, nothing
+                // else would, and a clean stop would leave them uncommitted (the next owner would repeat their
+                // records and count them twice in its tables). A commit sent since supersedes them.
+                logger.warn("Commit of {} failed; retrying it with the next commit: {}", offsets, ex.toString());
+                retryCommit(offsets);
             }
             else {
                 this.listener.committed(committed);
                 if (this.tables != null) {
                     this.tables.committed(numbers(committed.keySet()));
                 }
+            }
+        });
+    }
+
+    /**
+     * Waits for the asynchronous commits still in flight, so that one that fails is queued again before a final
+     * synchronous commit: an empty synchronous commit completes them and runs their callbacks.
+     */
+    private void awaitPendingCommits() {
+        if (this.pendingCommits > 0) {
+            try {
+                this.consumer.commitSync(Map.of(), this.settings.shutdownTimeout());
+            }
+            catch (KafkaException ex) {
+                logger.debug("Waiting for pending commits failed: {}", ex.toString());
+            }
+        }
+    }
+
+    /**
+     * Queues offsets whose asynchronous commit failed again, unless a later commit of their partition was sent
+     * since or the partition left this loop. Runs on the loop's thread (commit callbacks do).
+     */
+    private void retryCommit(Map<TopicPartition, OffsetAndMetadata> failed) {
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        failed.forEach((partition, offset) -> {
+            if (assignment.contains(partition) && offset.equals(this.lastSent.get(partition))) {
+                this.toCommit.merge(partition, offset,
+                        (queued, again) -> (queued.offset() >= again.offset()) ? queued : again);
             }
         });
     }
@@ -360,11 +401,13 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             }
             return;
         }
+        awaitPendingCommits();
         if (this.toCommit.isEmpty()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
         this.toCommit.clear();
+        this.lastSent.putAll(offsets);
         try {
             this.consumer.commitSync(offsets, this.settings.shutdownTimeout());
             this.listener.committed(offsets);
@@ -452,6 +495,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         }
         this.resumeOffsets.keySet().removeAll(leaving);
         this.committedPositions.keySet().removeAll(leaving);
+        this.lastSent.keySet().removeAll(leaving);
     }
 
     @Override
@@ -501,6 +545,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             this.strategy = null;
         }
         this.toCommit.keySet().removeAll(partitions);
+        this.lastSent.keySet().removeAll(partitions);
         if (this.transaction != null) {
             abortQuietly();
         }

@@ -215,6 +215,13 @@ final class ChangelogReader implements Runnable, AutoCloseable {
             long end = ends.getOrDefault(changelog, 0L);
             if (partition.changelogPosition() > end) {
                 partition = this.reset.apply(partition, end);
+                if (partition == null) {
+                    // Revoked while we looked: nothing to restore; the next turn drops it from the assignment.
+                    this.restoring.remove(changelog);
+                    added.remove(changelog);
+                    this.changed = true;
+                    continue;
+                }
                 this.restoring.put(changelog, partition);
                 added.add(changelog);
             }

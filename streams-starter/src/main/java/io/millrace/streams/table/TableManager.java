@@ -385,10 +385,15 @@ public final class TableManager implements Tables, AutoCloseable {
      * belongs to another cluster) with an empty one. Called by the reader.
      * @param stale the partition
      * @param end the changelog's end offset
-     * @return the empty replacement
+     * @return the empty replacement, or {@code null} if the partition was revoked meanwhile (whoever revoked it
+     * closes it; a replacement would be open in nobody's hands, holding its directory)
      */
     synchronized TablePartition reset(TablePartition stale, long end) {
         String table = stale.definition().name();
+        Map<Integer, TablePartition> partitions = this.open.get(table);
+        if (partitions.get(stale.partition()) != stale) {
+            return null;
+        }
         logger.warn("Checkpoint {} of {}-{} is beyond the changelog's end {}; wiping the store and restoring it fully",
                 stale.changelogPosition(), stale.changelogTopic(), stale.partition(), end);
         closeQuietly(stale, false);
@@ -398,10 +403,7 @@ public final class TableManager implements Tables, AutoCloseable {
         }
         TablePartition fresh = openPartition(table, stale.partition());
         fresh.role(stale.role());
-        Map<Integer, TablePartition> partitions = this.open.get(table);
-        if (partitions.get(stale.partition()) == stale) {
-            partitions.put(stale.partition(), fresh);
-        }
+        partitions.put(stale.partition(), fresh);
         return fresh;
     }
 

@@ -62,6 +62,13 @@ public final class TablePartition {
     /** One past the highest changelog offset of this instance's own acknowledged writes. */
     private final AtomicLong acknowledged = new AtomicLong();
 
+    /**
+     * Under {@code exactly-once}: {@link #acknowledged} as of the last commit. Writes acknowledged since belong to
+     * the open transaction, which may abort, or whose commit may fail on this side and still succeed on the broker:
+     * the store has none of them, so the store's position must not count them.
+     */
+    private final AtomicLong committed = new AtomicLong();
+
     private volatile Role role = Role.RESTORING;
 
     private volatile long restoreStart;
@@ -166,7 +173,12 @@ public final class TablePartition {
 
     /** The transaction committed: its writes go to the store in one batch. Poll thread, no worker running. */
     public void commit() {
-        if (this.uncommitted == null || this.uncommitted.isEmpty()) {
+        if (this.uncommitted == null) {
+            return;
+        }
+        // No write is in flight: every one acknowledged so far is committed (or was aborted before).
+        this.committed.accumulateAndGet(this.acknowledged.get(), Math::max);
+        if (this.uncommitted.isEmpty()) {
             return;
         }
         List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
@@ -220,7 +232,8 @@ public final class TablePartition {
      * @return the offset
      */
     public long changelogPosition() {
-        return Math.max(this.position.get(), this.acknowledged.get());
+        long written = (this.uncommitted != null) ? this.committed.get() : this.acknowledged.get();
+        return Math.max(this.position.get(), written);
     }
 
     /**

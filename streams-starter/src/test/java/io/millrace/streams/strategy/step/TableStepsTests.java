@@ -1,0 +1,223 @@
+package io.millrace.streams.strategy.step;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.millrace.streams.processor.FlatOutputProcessor;
+import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.OutputProcessor;
+import io.millrace.streams.schema.Schemas;
+import io.millrace.streams.strategy.InvalidMessage;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.table.ChangelogRecord;
+import io.millrace.streams.table.Table;
+import io.millrace.streams.table.TestTables;
+
+import static io.millrace.streams.strategy.step.TestRecords.record;
+import static io.millrace.streams.table.TestTables.COUNTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link Ingest} and {@link Route} with a table: a record's writes reach the table and its changelog only when the
+ * record finishes, once, and never for a record that is dead-lettered.
+ */
+class TableStepsTests {
+
+    private static final RetryPolicy THREE_ATTEMPTS = new RetryPolicy(3, Duration.ZERO, 1, Duration.ZERO);
+
+    private final TestTables tables = new TestTables(false, COUNTS);
+
+    private final WorkerContext context = new WorkerContext("fruit", Map.of(), this.tables);
+
+    private final RecordingStep<List<ProducerRecord<byte[], byte[]>>> next = new RecordingStep<>();
+
+    /** Counts each fruit, then hands it on. */
+    private final InputProcessor<String, String> counting = (fruit, context) -> {
+        context.<String, Long>table("counts").merge(fruit, 1L, Long::sum);
+        return fruit;
+    };
+
+    private final List<Route.Output<String, ?>> echo = List.of(Route.Output.of("out", Schemas.string(),
+            (OutputProcessor<String, String>) (fruit) -> fruit));
+
+    @Test
+    void aFinishedRecordsWritesReachTheTableAndTravelWithItsOutputsToTheInputPartition() {
+        pipeline(this.counting, this.echo).submit(payload(2, 10, "apple"));
+        pipeline(this.counting, this.echo).submit(payload(2, 11, "apple"));
+        assertThat(count(2, "apple")).isEqualTo(2L);
+        assertThat(this.next.submitted).hasSize(2);
+        assertThat(this.next.submitted.get(1).payload()).satisfiesExactly(
+                (output) -> assertThat(output.topic()).isEqualTo("out"),
+                (changelog) -> {
+                    assertThat(changelog).isInstanceOf(ChangelogRecord.class);
+                    assertThat(changelog.topic()).isEqualTo("app-counts-changelog");
+                    assertThat(changelog.partition()).isEqualTo(2);
+                    assertThat(TestRecords.string(changelog.key())).isEqualTo("apple");
+                    assertThat(TestRecords.string(changelog.value())).isEqualTo("2");
+                });
+        assertThat(count(0, "apple")).isNull();
+        assertThat(this.context.writes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aProcessorThatWritesThenFailsLeavesTheTableUntouchedAndTheRecordIsDeadLettered() {
+        AtomicInteger attempts = new AtomicInteger();
+        this.tables.store("counts", 1).put(TestTables.utf8("apple"), TestTables.utf8("5"));
+        InputProcessor<String, String> failing = (fruit, context) -> {
+            attempts.incrementAndGet();
+            Table<String, Long> counts = context.table("counts");
+            counts.merge(fruit, 1L, Long::sum);
+            counts.put("pear", 1L);
+            throw new IllegalStateException("indigestible " + fruit);
+        };
+        pipeline(failing, this.echo).submit(payload(1, 0, "apple"));
+        assertThat(attempts).hasValue(3);
+        assertThat(this.next.submitted).singleElement().satisfies((message) -> {
+            assertThat(message.invalid().reason()).isEqualTo(InvalidMessage.Reason.PROCESSOR_FAILED);
+            assertThat(message.payload()).isNull();
+        });
+        assertThat(count(1, "apple")).isEqualTo(5L);
+        assertThat(count(1, "pear")).isNull();
+        assertThat(this.tables.partition("counts", 1).view().written()).isZero();
+        assertThat(this.context.writes().isEmpty()).isTrue();
+
+        // The next record starts clean.
+        pipeline(this.counting, this.echo).submit(payload(1, 1, "apple"));
+        assertThat(count(1, "apple")).isEqualTo(6L);
+        assertThat(count(1, "pear")).isNull();
+        assertThat(changelog(this.next.submitted.get(1))).containsExactly("apple=6");
+    }
+
+    @Test
+    void aRetriedInputProcessorAppliesItsWritesOnce() {
+        AtomicInteger attempts = new AtomicInteger();
+        InputProcessor<String, String> flaky = (fruit, context) -> {
+            long count = context.<String, Long>table("counts").merge(fruit, 1L, Long::sum);
+            if (attempts.incrementAndGet() < 3) {
+                throw new IllegalStateException("not yet, count would be " + count);
+            }
+            return fruit + "=" + count;
+        };
+        pipeline(flaky, this.echo).submit(payload(0, 0, "apple"));
+        assertThat(attempts).hasValue(3);
+        assertThat(count(0, "apple")).isEqualTo(1L);
+        assertThat(this.next.submitted).singleElement().satisfies((message) -> {
+            assertThat(TestRecords.string(message.payload().get(0).value())).isEqualTo("apple=1");
+            assertThat(changelog(message)).containsExactly("apple=1");
+        });
+    }
+
+    @Test
+    void aRetriedOutputProcessorAppliesItsWritesOnceAndKeepsTheInputProcessorsWrites() {
+        AtomicInteger attempts = new AtomicInteger();
+        FlatOutputProcessor<String, String> flakyOutput = (fruit, context, emitter) -> {
+            context.<String, Long>table("counts").merge("emitted", 1L, Long::sum);
+            emitter.emit(fruit);
+            if (attempts.incrementAndGet() < 2) {
+                throw new IllegalStateException("flaky output");
+            }
+        };
+        List<Route.Output<String, ?>> outputs = List.of(new Route.Output<>("out", Schemas.string(), flakyOutput));
+        pipeline(this.counting, outputs).submit(payload(0, 0, "apple"));
+        assertThat(attempts).hasValue(2);
+        assertThat(count(0, "apple")).isEqualTo(1L);
+        assertThat(count(0, "emitted")).isEqualTo(1L);
+        assertThat(this.next.submitted).singleElement().satisfies((message) -> {
+            assertThat(message.payload()).filteredOn((record) -> !(record instanceof ChangelogRecord)).hasSize(1);
+            assertThat(changelog(message)).containsExactly("apple=1", "emitted=1");
+        });
+    }
+
+    @Test
+    void aFailingOutputProcessorDeadLettersTheRecordAndDropsTheInputProcessorsWrites() {
+        FlatOutputProcessor<String, String> failingOutput = (fruit, context, emitter) -> {
+            throw new IllegalStateException("no output for " + fruit);
+        };
+        List<Route.Output<String, ?>> outputs = List.of(new Route.Output<>("out", Schemas.string(), failingOutput));
+        pipeline(this.counting, outputs).submit(payload(0, 0, "apple"));
+        assertThat(this.next.submitted).singleElement().satisfies((message) -> assertThat(message.invalid().reason())
+            .isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED));
+        assertThat(count(0, "apple")).isNull();
+        assertThat(this.context.writes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aFilteredRecordsWritesStillApplyAndGoToTheChangelog() {
+        InputProcessor<String, String> countThenDrop = (fruit, context) -> {
+            context.<String, Long>table("counts").merge(fruit, 1L, Long::sum);
+            return null;
+        };
+        pipeline(countThenDrop, this.echo).submit(payload(3, 0, "apple"));
+        assertThat(count(3, "apple")).isEqualTo(1L);
+        assertThat(this.next.submitted).singleElement().satisfies((message) -> {
+            assertThat(message.invalid()).isNull();
+            assertThat(message.payload()).allSatisfy((record) -> assertThat(record).isInstanceOf(ChangelogRecord.class));
+            assertThat(changelog(message)).containsExactly("apple=1");
+        });
+    }
+
+    @Test
+    void aFilteredRecordWithoutWritesStaysFiltered() {
+        pipeline((fruit, context) -> null, this.echo).submit(payload(3, 0, "apple"));
+        assertThat(this.next.submitted).singleElement().satisfies((message) -> {
+            assertThat(message.isFiltered()).isTrue();
+            assertThat(message.payload()).isNull();
+        });
+    }
+
+    @Test
+    void anUndecodableRecordReachesNoProcessorAndWritesNothing() {
+        Message<String> invalid = payload(0, 0, "apple")
+            .invalid(new InvalidMessage(InvalidMessage.Reason.INVALID_INPUT, new RuntimeException("undecodable")));
+        pipeline(this.counting, this.echo).submit(invalid);
+        assertThat(this.next.submitted).singleElement()
+            .satisfies((message) -> assertThat(message.invalid()).isNotNull());
+        assertThat(count(0, "apple")).isNull();
+    }
+
+    @Test
+    void theThreadedTasksApplyWritesLikeTheSteps() {
+        AtomicInteger attempts = new AtomicInteger();
+        InputProcessor<String, String> failingOnce = (fruit, context) -> {
+            context.<String, Long>table("counts").merge(fruit, 1L, Long::sum);
+            if (fruit.equals("poison") || attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException("no");
+            }
+            return fruit;
+        };
+        Task<String, List<ProducerRecord<byte[], byte[]>>> task = Ingest.task(failingOnce, THREE_ATTEMPTS)
+            .andThen(Route.task(this.echo, THREE_ATTEMPTS));
+        Message<List<ProducerRecord<byte[], byte[]>>> counted = task.run(payload(2, 0, "apple"), this.context);
+        assertThat(changelog(counted)).containsExactly("apple=1");
+        Message<List<ProducerRecord<byte[], byte[]>>> poisoned = task.run(payload(2, 1, "poison"), this.context);
+        assertThat(poisoned.invalid().reason()).isEqualTo(InvalidMessage.Reason.PROCESSOR_FAILED);
+        assertThat(count(2, "apple")).isEqualTo(1L);
+        assertThat(count(2, "poison")).isNull();
+    }
+
+    private Ingest<String, String> pipeline(InputProcessor<String, String> processor,
+            List<Route.Output<String, ?>> outputs) {
+        Route<String> route = new Route<>(outputs, this.context, THREE_ATTEMPTS, this.next);
+        return new Ingest<>(processor, this.context, THREE_ATTEMPTS, route);
+    }
+
+    private static Message<String> payload(int partition, long offset, String value) {
+        return Message.of(record("in", partition, offset, value, value)).withPayload(value);
+    }
+
+    private Long count(int partition, String fruit) {
+        byte[] value = this.tables.store("counts", partition).get(TestTables.utf8(fruit));
+        return (value != null) ? Long.valueOf(TestTables.text(value)) : null;
+    }
+
+    private static List<String> changelog(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+        return message.payload().stream().filter((record) -> record instanceof ChangelogRecord)
+            .map((record) -> TestRecords.string(record.key()) + "=" + TestRecords.string(record.value()))
+            .toList();
+    }
+}
