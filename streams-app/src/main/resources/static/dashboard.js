@@ -3,7 +3,9 @@
 // write operation is exposed (management.endpoint.streams.access=unrestricted).
 // Every URL is relative to the page, so the dashboard works under a servlet context path.
 
-import { drawTopology, formatCount, formatRate, lagOf, signature, tableNames } from './topology.js';
+import {
+  drawTopology, formatCount, formatRate, lagOf, restoreOf, signature, tableNames, tableSummary,
+} from './topology.js';
 
 const POLL_MILLIS = 1000;
 // Throughput is the change of `processed` over this window, smoother than two successive polls.
@@ -177,7 +179,8 @@ function card(name) {
   const partitions = h('tbody');
   const node = h('article', { class: 'card', 'data-stream': name },
     h('div', { class: 'card-head' },
-      h('h3', {}, name), h('span', { class: 'badge', 'data-field': 'state' }, '…'), buttons),
+      h('h3', {}, name), h('span', { class: 'badge', 'data-field': 'state' }, '…'),
+      h('span', { class: 'badge restore', 'data-field': 'restore', hidden: '' }), buttons),
     h('p', { class: 'route', 'data-field': 'route' }),
     h('p', { class: 'error', 'data-field': 'error', hidden: '' }),
     h('div', { class: 'throughput' },
@@ -187,6 +190,7 @@ function card(name) {
       stat('consumed', 'consumed'), stat('processed', 'processed'), stat('filtered', 'filtered'),
       stat('dead-lettered', 'deadLettered'), stat('in flight', 'inFlight'), stat('lag', 'lag')),
     h('p', { class: 'produced', 'data-field': 'produced' }),
+    h('p', { class: 'stream-tables', 'data-field': 'tables', hidden: '' }),
     h('details', { class: 'partitions' },
       h('summary', { 'data-field': 'partitionSummary' }, 'partitions'),
       h('table', {},
@@ -256,6 +260,16 @@ function updateCard(c, s, rate) {
   field(c, 'deadLettered').classList.toggle('warn', (s.deadLettered || 0) > 0);
   field(c, 'produced').textContent = Object.keys(s.produced || {}).length
     ? `produced: ${Object.entries(s.produced).map(([t, n]) => `${t} ${formatCount(n)}`).join(' · ')}` : '';
+  const restore = restoreOf(s);
+  const restoreBadge = field(c, 'restore');
+  restoreBadge.hidden = !restore.restoring;
+  restoreBadge.textContent = restore.restoring
+    ? `restoring ${formatCount(restore.restoring)} / remaining ${formatCount(restore.remaining)}` : '';
+  restoreBadge.title = restore.restoring ? `${formatCount(restore.restored)} changelog records restored so far` : '';
+  const names = tableNames(s);
+  const tables = field(c, 'tables');
+  tables.hidden = names.length === 0;
+  tables.textContent = names.length ? `tables: ${names.join(', ')}` : '';
   spark(c, sparks.get(s.name) || []);
   partitions(c, s);
   const show = (action, visible) => {
@@ -296,26 +310,17 @@ function partitions(c, s) {
 
 // ---- tables -------------------------------------------------------------------------------------
 
-const RESTORED = ['restored', 'restoredRecords', 'restoredOffset', 'restoredOffsets'];
-const TO_RESTORE = ['toRestore', 'total', 'restoreTotal', 'totalToRestore', 'endOffset', 'end'];
-
-function first(object, keys) {
-  const key = keys.find((k) => typeof object[k] === 'number');
-  return key === undefined ? null : object[key];
+/** Each table of each stream: its partitions by role, writes, and the partitions restoring with their progress. */
+function tablesOf(s) {
+  return tableNames(s).map((name) => ({ name, stream: s.name, summary: tableSummary(s, name) }));
 }
 
-/** Each table the endpoint reports, whatever its shape: a name, its fields, and a restore fraction if known. */
-function tablesOf(s) {
-  const tables = s.tables;
-  const list = Array.isArray(tables) ? tables : Object.entries(tables || {}).map(([name, t]) => ({ name, ...t }));
-  return list.map((t, i) => {
-    const table = typeof t === 'string' ? { name: t } : t;
-    const restore = table.restore && typeof table.restore === 'object' ? table.restore : table;
-    const restored = first(restore, RESTORED);
-    const total = first(restore, TO_RESTORE);
-    return { name: table.name || tableNames(s)[i], stream: s.name, table,
-      fraction: restored !== null && total ? Math.min(1, restored / total) : null, restored, total };
-  });
+function progress(restored, remaining, width) {
+  const total = restored + remaining;
+  const fraction = total > 0 ? restored / total : 0;
+  return h('div', { class: 'progress', style: width ? `width: ${width}px` : '',
+    title: `${formatCount(restored)} of ${formatCount(total)} restored` },
+  h('div', { class: 'bar', style: `width: ${(fraction * 100).toFixed(1)}%` }));
 }
 
 function renderTables(streams) {
@@ -328,15 +333,24 @@ function renderTables(streams) {
     return;
   }
   container.replaceChildren(...tables.map((t) => {
-    const facts = Object.entries(t.table)
-      .filter(([key, value]) => key !== 'name' && value !== null && typeof value !== 'object')
-      .map(([key, value]) => h('span', { class: 'fact' }, `${key}: ${typeof value === 'number' ? formatCount(value) : value}`));
-    const progress = t.fraction === null ? [] : [
-      h('div', { class: 'progress', title: `${formatCount(t.restored)} of ${formatCount(t.total)} restored` },
-        h('div', { class: 'bar', style: `width: ${(t.fraction * 100).toFixed(1)}%` })),
-      h('span', { class: 'fact' }, `restored ${(t.fraction * 100).toFixed(0)}%`)];
-    return h('div', { class: 'table-row', 'data-table': t.name },
-      h('strong', {}, t.name), h('span', { class: 'fact' }, `stream ${t.stream}`), ...progress, ...facts);
+    const summary = t.summary || {};
+    const restores = Array.isArray(summary.restores) ? summary.restores : [];
+    const restored = restores.reduce((total, r) => total + (r.restored || 0), 0);
+    const remaining = restores.reduce((total, r) => total + (r.remaining || 0), 0);
+    const facts = [
+      h('span', { class: 'fact' }, `stream ${t.stream}`),
+      h('span', { class: 'fact' }, `${summary.active || 0} active`),
+      h('span', { class: 'fact' }, `${summary.standby || 0} standby`),
+      h('span', { class: 'fact' }, `writes ${formatCount(summary.written || 0)}`)];
+    const restoring = restores.length === 0 ? [] : [
+      h('span', { class: 'badge restore' }, `restoring ${restores.length} / remaining ${formatCount(remaining)}`),
+      progress(restored, remaining),
+      h('div', { class: 'restores' }, ...restores.map((r) => h('span', { class: 'restore-partition',
+        'data-partition': String(r.partition) },
+      h('span', { class: 'fact' }, `partition ${r.partition}`), progress(r.restored || 0, r.remaining || 0),
+      h('span', { class: 'fact' }, `${formatCount(r.restored || 0)} restored, ${formatCount(r.remaining || 0)} left`))))];
+    return h('div', { class: 'table-row', 'data-table': t.name, 'data-stream': t.stream },
+      h('strong', {}, t.name), ...facts, ...restoring);
   }));
 }
 

@@ -29,13 +29,60 @@ function el(name, attrs, parent) {
   return node;
 }
 
-/** The names of a stream's tables, whatever shape the endpoint gives them in (absent: none). */
+/**
+ * The names of a stream's tables, whatever shape the endpoint gives them in (absent: none): the list's compact
+ * form (an object by table name), or one entry per table partition ({ table, partition, role, ... }).
+ */
 export function tableNames(stream) {
   const tables = stream.tables;
   if (Array.isArray(tables)) {
-    return tables.map((table, i) => (typeof table === 'string' ? table : table.name || `table-${i}`));
+    return [...new Set(tables.map((table, i) => (typeof table === 'string' ? table
+      : table.table || table.name || `table-${i}`)))];
   }
   return tables && typeof tables === 'object' ? Object.keys(tables) : [];
+}
+
+/**
+ * What the stream's table partitions restore: { restoring, restored, remaining }, from the list's `restore` summary,
+ * else summed over per-partition entries; zeros when nothing restores.
+ */
+export function restoreOf(stream) {
+  const summary = stream.restore;
+  if (summary && typeof summary === 'object' && typeof summary.restoring === 'number') {
+    return { restoring: summary.restoring, restored: summary.restored || 0, remaining: summary.remaining || 0 };
+  }
+  const restore = { restoring: 0, restored: 0, remaining: 0 };
+  const partitions = Array.isArray(stream.tables) ? stream.tables : [];
+  for (const p of partitions) {
+    if (p && p.role === 'RESTORING') {
+      restore.restoring += 1;
+      restore.restored += p.restored || 0;
+      restore.remaining += p.remaining || 0;
+    }
+  }
+  return restore;
+}
+
+/** The compact summary of one table of a stream ({ active, restoring, standby, written, restores }), or null. */
+export function tableSummary(stream, name) {
+  const tables = stream.tables;
+  if (tables && !Array.isArray(tables) && typeof tables === 'object') {
+    return tables[name] && typeof tables[name] === 'object' ? tables[name] : null;
+  }
+  if (!Array.isArray(tables)) {
+    return null;
+  }
+  const summary = { active: 0, restoring: 0, standby: 0, written: 0, restores: [] };
+  for (const p of tables.filter((t) => t && t.table === name)) {
+    summary.written += p.written || 0;
+    if (p.role === 'ACTIVE') summary.active += 1;
+    if (p.role === 'STANDBY') summary.standby += 1;
+    if (p.role === 'RESTORING') {
+      summary.restoring += 1;
+      summary.restores.push({ partition: p.partition, restored: p.restored || 0, remaining: p.remaining || 0 });
+    }
+  }
+  return summary;
 }
 
 /** Identifies the topology, so the graph is rebuilt only when streams, topics or tables change. */
@@ -72,7 +119,9 @@ function model(streams) {
       link(stream, dlt, 'dlt', s.name);
     }
     for (const table of tableNames(s)) {
-      link(stream, node(`table:${s.name}/${table}`, 'table', table), 'table', s.name);
+      const tableNode = node(`table:${s.name}/${table}`, 'table', table);
+      tableNode.stream = s.name;
+      link(stream, tableNode, 'table', s.name);
     }
   }
   return { nodes, edges };
@@ -105,7 +154,8 @@ function layers(nodes) {
 
 function size(n) {
   const title = textWidth(n.name, n.kind === 'stream' ? '600 14px system-ui, sans-serif' : '13px ui-monospace, monospace');
-  const min = n.kind === 'stream' ? 170 : 130;
+  // Table nodes show what restores ("restoring 2 · 12,345 left") under their name.
+  const min = n.kind === 'stream' ? 170 : n.kind === 'table' ? 160 : 130;
   return {
     width: Math.ceil(Math.max(min, title + 36)),
     height: n.kind === 'stream' ? STREAM_HEIGHT : n.kind === 'table' ? TABLE_HEIGHT : TOPIC_HEIGHT,
@@ -202,10 +252,15 @@ export function drawTopology(svg, streams) {
     label.textContent = n.name;
     const detail = el('text', { class: 'detail', x: b.width / 2, y: n.kind === 'stream' ? 41 : 35 }, g);
     let extra = null;
+    let badge = null;
     if (n.kind === 'stream') {
       extra = el('text', { class: 'detail state-line', x: b.width / 2, y: 56 }, g);
+      // Shown while table partitions of the stream restore, over the node's top edge.
+      const group = el('g', { class: 'restore-badge', display: 'none' }, g);
+      badge = { group, shape: el('rect', { height: 16, rx: 8, ry: 8, y: -9 }, group),
+        text: el('text', { y: 3 }, group), width: b.width };
     }
-    nodeEls.set(n.id, { node: n, g, detail, extra });
+    nodeEls.set(n.id, { node: n, g, detail, extra, badge });
   }
 
   return {
@@ -221,7 +276,7 @@ export function drawTopology(svg, streams) {
           dltCounts.set(s.deadLetterTopic, (dltCounts.get(s.deadLetterTopic) || 0) + (s.deadLettered || 0));
         }
       }
-      for (const { node: n, g, detail, extra } of nodeEls.values()) {
+      for (const { node: n, g, detail, extra, badge } of nodeEls.values()) {
         if (n.kind === 'stream') {
           const s = byName.get(n.name) || {};
           const rate = rates.get(n.name);
@@ -229,6 +284,7 @@ export function drawTopology(svg, streams) {
           const lag = lagOf(s);
           extra.textContent = `${s.state || 'UNKNOWN'}${lag === null ? '' : ` · lag ${formatCount(lag)}`}`;
           g.setAttribute('data-state', s.state || 'UNKNOWN');
+          updateBadge(g, badge, restoreOf(s));
         } else if (n.kind === 'topic') {
           if (n.dlt) {
             const letters = dltCounts.get(n.name) || 0;
@@ -241,7 +297,7 @@ export function drawTopology(svg, streams) {
             detail.textContent = `${formatCount(consumed)} consumed`;
           }
         } else {
-          detail.textContent = 'table';
+          detail.textContent = tableDetail(tableSummary(byName.get(n.stream) || {}, n.name));
         }
       }
       for (const { edge, path } of edgeEls) {
@@ -251,6 +307,43 @@ export function drawTopology(svg, streams) {
       }
     },
   };
+}
+
+/** Shows "restoring N / remaining R" over a stream node while its table partitions restore. */
+function updateBadge(g, badge, restore) {
+  if (!restore.restoring) {
+    badge.group.setAttribute('display', 'none');
+    g.removeAttribute('data-restoring');
+    return;
+  }
+  const text = `restoring ${formatCount(restore.restoring)} / remaining ${formatCount(restore.remaining)}`;
+  if (badge.text.textContent !== text) {
+    badge.text.textContent = text;
+    const width = Math.ceil(textWidth(text, '600 10px system-ui, sans-serif')) + 14;
+    // Right-aligned over the node's top edge; centred when wider than the node.
+    const x = width + 12 > badge.width ? (badge.width - width) / 2 : badge.width - width - 6;
+    badge.shape.setAttribute('x', x);
+    badge.shape.setAttribute('width', width);
+    badge.text.setAttribute('x', x + width / 2);
+  }
+  badge.group.setAttribute('display', 'inline');
+  g.setAttribute('data-restoring', String(restore.restoring));
+}
+
+/** A table node's line: what restores, else its partitions by role. */
+function tableDetail(summary) {
+  if (!summary) {
+    return 'table';
+  }
+  if (summary.restoring) {
+    const remaining = (summary.restores || []).reduce((total, r) => total + (r.remaining || 0), 0);
+    return `restoring ${summary.restoring} · ${formatCount(remaining)} left`;
+  }
+  const parts = [`${summary.active || 0} active`];
+  if (summary.standby) {
+    parts.push(`${summary.standby} standby`);
+  }
+  return parts.join(' · ');
 }
 
 /** The stream's lag: the endpoint's total, else the sum over its partitions, else null when unknown. */

@@ -1,6 +1,13 @@
 package io.millrace.streams.actuate;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -8,13 +15,27 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamView;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.TablePartition;
+import io.millrace.streams.table.TablePartitionView;
 
 /**
  * The {@code streams} endpoint: every stream with its state, topics, counts and partitions; write operations
  * pause, resume and restart a stream. Read-only unless {@code management.endpoint.streams.access} is
  * {@code unrestricted}.
+ *
+ * <p>Tables: {@code /actuator/streams/{name}} lists every table partition of the stream in this instance
+ * ({@link TablePartitionView}: role, {@code restored} and {@code remaining} changelog records, offsets, writes).
+ * The list, {@code /actuator/streams}, polled by dashboards, shows them compactly: per table the partitions by role,
+ * the writes, and the restoring partitions with their progress; per stream a {@code restore} summary:
+ * <pre>
+ * "tables": {"word-counts": {"active": 2, "restoring": 1, "standby": 0, "written": 5120,
+ *            "restores": [{"partition": 1, "restored": 800, "remaining": 1200}]}},
+ * "restore": {"restoring": 1, "restored": 800, "remaining": 1200}
+ * </pre>
  */
 @Endpoint(id = "streams", defaultAccess = Access.READ_ONLY)
 public class StreamsEndpoint {
@@ -26,16 +47,20 @@ public class StreamsEndpoint {
     }
 
     /**
-     * Every stream.
+     * Every stream, with its tables in the compact form.
      * @return the streams
      */
     @ReadOperation
     public StreamsDescriptor streams() {
-        return new StreamsDescriptor(this.manager.streams());
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        for (StreamDefinition definition : this.manager.definitions()) {
+            tables.put(definition.name(), definition.tables().stream().map(TableDefinition::name).toList());
+        }
+        return new StreamsDescriptor(this.manager.streams(), tables);
     }
 
     /**
-     * One stream.
+     * One stream, with every table partition.
      * @param name the stream
      * @return the stream, or {@code null} (404) if there is none
      */
@@ -63,9 +88,134 @@ public class StreamsEndpoint {
     }
 
     /**
-     * The streams of the application.
+     * The streams of the application. Serialized as {@code {"streams": [...]}} of {@link StreamSummary}: each
+     * stream's fields, its tables in the compact form and its restore summary.
      * @param streams the streams, in registration order
+     * @param tables the declared table names by stream, so that tables show before any partition is open
      */
-    public record StreamsDescriptor(List<StreamView> streams) {
+    public record StreamsDescriptor(List<StreamView> streams, Map<String, List<String>> tables) {
+
+        /**
+         * The streams, with the table names their views show.
+         * @param streams the streams
+         */
+        public StreamsDescriptor(List<StreamView> streams) {
+            this(streams, Map.of());
+        }
+
+        /**
+         * What the endpoint answers.
+         * @return {@code streams}: the summaries
+         */
+        @JsonValue
+        public Map<String, List<StreamSummary>> json() {
+            return Map.of("streams", summaries());
+        }
+
+        /**
+         * The streams as the list shows them.
+         * @return one summary per stream, in registration order
+         */
+        public List<StreamSummary> summaries() {
+            return this.streams.stream()
+                .map((stream) -> StreamSummary.of(stream, this.tables.getOrDefault(stream.name(), List.of())))
+                .toList();
+        }
+    }
+
+    /**
+     * A stream in the list: every field of its {@link StreamView} but {@code tables}, which is compacted.
+     *
+     * @param stream the stream
+     * @param tables per table, in declaration order: partitions by role, writes, and the restoring partitions
+     * @param restore the restoring table partitions of the stream, summed
+     */
+    public record StreamSummary(@JsonUnwrapped @JsonIgnoreProperties("tables") StreamView stream,
+            Map<String, TableSummary> tables, RestoreSummary restore) {
+
+        /**
+         * Summarizes a stream.
+         * @param stream the stream
+         * @param declared its declared table names, shown even without open partitions
+         * @return the summary
+         */
+        public static StreamSummary of(StreamView stream, List<String> declared) {
+            Map<String, List<TablePartitionView>> byTable = new LinkedHashMap<>();
+            declared.forEach((table) -> byTable.put(table, new ArrayList<>()));
+            List<TablePartitionView> views = (stream.tables() != null) ? stream.tables() : List.of();
+            for (TablePartitionView view : views) {
+                byTable.computeIfAbsent(view.table(), (key) -> new ArrayList<>()).add(view);
+            }
+            Map<String, TableSummary> tables = new LinkedHashMap<>();
+            byTable.forEach((table, partitions) -> tables.put(table, TableSummary.of(partitions)));
+            return new StreamSummary(stream, tables, RestoreSummary.of(views));
+        }
+    }
+
+    /**
+     * One table of a stream in this instance.
+     *
+     * @param active partitions owned and processed
+     * @param restoring partitions catching up with their changelog
+     * @param standby warm copies of partitions other instances own
+     * @param written writes of processed records since the partitions were opened
+     * @param restores the restoring partitions, by partition number
+     */
+    public record TableSummary(int active, int restoring, int standby, long written, List<Restore> restores) {
+
+        static TableSummary of(List<TablePartitionView> partitions) {
+            int active = 0;
+            int restoring = 0;
+            int standby = 0;
+            long written = 0;
+            List<Restore> restores = new ArrayList<>();
+            for (TablePartitionView partition : partitions) {
+                written += partition.written();
+                switch (partition.role()) {
+                    case ACTIVE -> active++;
+                    case STANDBY -> standby++;
+                    case RESTORING -> {
+                        restoring++;
+                        restores.add(new Restore(partition.partition(), partition.restored(), partition.remaining()));
+                    }
+                }
+            }
+            restores.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+            return new TableSummary(active, restoring, standby, written, restores);
+        }
+    }
+
+    /**
+     * A restoring table partition.
+     *
+     * @param partition the partition
+     * @param restored changelog records applied so far
+     * @param remaining changelog records left, {@code 0} while the changelog's end offset is not known yet
+     */
+    public record Restore(int partition, long restored, long remaining) {
+    }
+
+    /**
+     * The restoring table partitions of a stream.
+     *
+     * @param restoring how many table partitions restore
+     * @param restored changelog records they applied so far
+     * @param remaining changelog records they have left
+     */
+    public record RestoreSummary(int restoring, long restored, long remaining) {
+
+        static RestoreSummary of(List<TablePartitionView> partitions) {
+            int restoring = 0;
+            long restored = 0;
+            long remaining = 0;
+            for (TablePartitionView partition : partitions) {
+                if (partition.role() == TablePartition.Role.RESTORING) {
+                    restoring++;
+                    restored += partition.restored();
+                    remaining += partition.remaining();
+                }
+            }
+            return new RestoreSummary(restoring, restored, remaining);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.millrace.streams.metrics;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.runtime.StreamView;
+import io.millrace.streams.table.TableDefinition;
 
 /**
  * Every Millrace meter, named here and nowhere else. Reads the {@link StreamManager}'s counters; follows streams
@@ -39,8 +43,19 @@ import io.millrace.streams.runtime.StreamView;
  * <li>{@code millrace.partition.lag} (tags {@code stream}, {@code partition}): the same per partition, refreshed
  * every few seconds;</li>
  * <li>{@code millrace.records.latency} (timer, tag {@code stream}): time from fetch to fully processed;</li>
- * <li>{@code millrace.commit.latency} (timer, tag {@code stream}): round trip of offset commits.</li>
+ * <li>{@code millrace.commit.latency} (timer, tag {@code stream}): round trip of offset commits;</li>
+ * <li>{@code millrace.table.restore.remaining} (tags {@code stream}, {@code table}, {@code partition}): changelog
+ * records left to restore, {@code 0} unless the partition restores;</li>
+ * <li>{@code millrace.table.restored} (same tags): changelog records applied by the current or last restore, or by
+ * a standby's catch-up; a gauge, as it starts again from {@code 0} with each restore;</li>
+ * <li>{@code millrace.table.writes} (function counter, same tags): table writes of processed records since the
+ * partition was opened in this instance;</li>
+ * <li>{@code millrace.table.partitions} (tags {@code stream}, {@code table}, {@code role}: {@code restoring},
+ * {@code active}, {@code standby}): table partitions in this instance.</li>
  * </ul>
+ *
+ * <p>Per-partition meters are refreshed every few seconds: registered when a partition appears, removed when it is
+ * gone, their values as of the last refresh.
  */
 public class StreamsMetrics implements MeterBinder, StreamManager.Listener, AutoCloseable {
 
@@ -68,9 +83,19 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
 
     public static final String COMMIT_LATENCY = "millrace.commit.latency";
 
+    public static final String TABLE_RESTORE_REMAINING = "millrace.table.restore.remaining";
+
+    public static final String TABLE_RESTORED = "millrace.table.restored";
+
+    public static final String TABLE_WRITES = "millrace.table.writes";
+
+    public static final String TABLE_PARTITIONS = "millrace.table.partitions";
+
+    private static final Logger logger = LoggerFactory.getLogger(StreamsMetrics.class);
+
     private static final long PARTITION_REFRESH_SECONDS = 5;
 
-    /** Refreshes the per-partition lag: partitions come and go with rebalances. */
+    /** Refreshes the per-partition meters: partitions come and go with rebalances. */
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor((runnable) -> {
         Thread thread = new Thread(runnable, "millrace-metrics");
         thread.setDaemon(true);
@@ -78,6 +103,8 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
     });
 
     private volatile MultiGauge partitionLag;
+
+    private volatile TableMetrics tableMetrics;
 
     private final StreamManager manager;
 
@@ -96,13 +123,29 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
         this.manager.addListener(this);
         this.partitionLag = MultiGauge.builder(PARTITION_LAG).description("Records not yet committed")
             .baseUnit("records").register(registry);
+        this.tableMetrics = new TableMetrics(registry, this::declaredTables);
         this.refresher.scheduleWithFixedDelay(this::refreshPartitions, 0, PARTITION_REFRESH_SECONDS,
                 TimeUnit.SECONDS);
     }
 
     private void refreshPartitions() {
+        try {
+            refresh(this.manager.streams());
+        }
+        catch (RuntimeException ex) {
+            // The next refresh tries again; an exception here would cancel every later one.
+            logger.warn("Could not refresh the per-partition meters", ex);
+        }
+    }
+
+    /**
+     * Refreshes the per-partition meters from the given streams: registers the meters of partitions that appeared,
+     * removes those of partitions that are gone. Called every few seconds once bound.
+     * @param streams the streams now
+     */
+    void refresh(List<StreamView> streams) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (StreamView stream : this.manager.streams()) {
+        for (StreamView stream : streams) {
             stream.partitions().forEach((partition, view) -> {
                 if (view.lag() >= 0) {
                     rows.add(MultiGauge.Row.of(Tags.of("stream", stream.name(), "partition", partition), view.lag()));
@@ -110,6 +153,15 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
             });
         }
         this.partitionLag.register(rows, true);
+        this.tableMetrics.refresh(streams);
+    }
+
+    private Map<String, List<String>> declaredTables() {
+        Map<String, List<String>> tables = new LinkedHashMap<>();
+        for (StreamDefinition definition : this.manager.definitions()) {
+            tables.put(definition.name(), definition.tables().stream().map(TableDefinition::name).toList());
+        }
+        return tables;
     }
 
     @Override

@@ -79,8 +79,10 @@ class ObservabilityIntegrationTests {
                 .toList());
             TestKafka.send("watch-in", "bad", "not json");
             await().atMost(Duration.ofSeconds(60)).until(() -> endpoint.stream("watched").processed() == 51);
+            // Committed offsets are live, the loops' views of their partitions are refreshed periodically.
             await().atMost(Duration.ofSeconds(30)).until(() -> endpoint.stream("watched").lag() == 0
-                    && endpoint.stream("watched").partitions().values().stream().allMatch((p) -> p.end() >= 0));
+                    && endpoint.stream("watched").partitions().values().stream()
+                        .allMatch((p) -> p.end() >= 0 && p.inFlight() == 0));
             StreamView view = endpoint.stream("watched");
             assertThat(view.partitions()).containsOnlyKeys("watch-in-0", "watch-in-1");
             assertThat(view.partitions().values().stream().mapToLong(StreamView.PartitionView::committed).sum())

@@ -1,0 +1,107 @@
+package io.millrace.streams.metrics;
+
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static io.millrace.streams.test.StreamViews.active;
+import static io.millrace.streams.test.StreamViews.restoring;
+import static io.millrace.streams.test.StreamViews.standby;
+import static io.millrace.streams.test.StreamViews.stream;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link TableMetrics}: the table meters follow table partitions as they appear, change role and go.
+ */
+class TableMetricsTests {
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+
+    private final TableMetrics metrics = new TableMetrics(this.registry,
+            () -> Map.of("word-count", List.of("word-counts", "totals"), "plain", List.of()));
+
+    @Test
+    void registersRestoreProgressWritesAndPartitionsByRole() {
+        this.metrics.refresh(List.of(stream("word-count", restoring("word-counts", 0, 800, 1200),
+                active("word-counts", 1, 42), standby("word-counts", 2, 7)), stream("plain")));
+
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORE_REMAINING, "word-count", "word-counts", "0")).isEqualTo(1200);
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORED, "word-count", "word-counts", "0")).isEqualTo(800);
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORE_REMAINING, "word-count", "word-counts", "1")).isZero();
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORED, "word-count", "word-counts", "2")).isEqualTo(7);
+        assertThat(writes("word-count", "word-counts", "1")).isEqualTo(42);
+        assertThat(partitions("word-count", "word-counts", "restoring")).isEqualTo(1);
+        assertThat(partitions("word-count", "word-counts", "active")).isEqualTo(1);
+        assertThat(partitions("word-count", "word-counts", "standby")).isEqualTo(1);
+        // A declared table without open partitions counts zero partitions; a stream without tables has no meters.
+        assertThat(partitions("word-count", "totals", "active")).isZero();
+        assertThat(this.registry.find(StreamsMetrics.TABLE_PARTITIONS).tag("stream", "plain").meters()).isEmpty();
+        assertThat(this.registry.get(StreamsMetrics.TABLE_RESTORE_REMAINING).gauge().getId().getBaseUnit())
+            .isEqualTo("records");
+    }
+
+    @Test
+    void followsPartitionsAsTheyComeRestoreAndGo() {
+        this.metrics.refresh(List.of(stream("word-count", restoring("word-counts", 0, 0, 2000),
+                restoring("word-counts", 1, 0, 10))));
+        Meter remainingOf1 = this.registry.get(StreamsMetrics.TABLE_RESTORE_REMAINING).tag("partition", "1").gauge();
+
+        this.metrics.refresh(List.of(stream("word-count", restoring("word-counts", 0, 1500, 500),
+                active("word-counts", 2, 3))));
+
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORE_REMAINING, "word-count", "word-counts", "0")).isEqualTo(500);
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORED, "word-count", "word-counts", "0")).isEqualTo(1500);
+        assertThat(this.registry.find(StreamsMetrics.TABLE_RESTORE_REMAINING).tag("partition", "1").meters())
+            .isEmpty();
+        assertThat(this.registry.find(StreamsMetrics.TABLE_WRITES).tag("partition", "1").meters()).isEmpty();
+        assertThat(this.registry.getMeters()).doesNotContain(remainingOf1);
+        assertThat(writes("word-count", "word-counts", "2")).isEqualTo(3);
+        assertThat(partitions("word-count", "word-counts", "restoring")).isEqualTo(1);
+
+        // Partition 0 finished restoring: same meters, now active.
+        this.metrics.refresh(List.of(stream("word-count", active("word-counts", 0, 5), active("word-counts", 2, 9))));
+        assertThat(gauge(StreamsMetrics.TABLE_RESTORE_REMAINING, "word-count", "word-counts", "0")).isZero();
+        assertThat(writes("word-count", "word-counts", "2")).isEqualTo(9);
+        assertThat(partitions("word-count", "word-counts", "restoring")).isZero();
+        assertThat(partitions("word-count", "word-counts", "active")).isEqualTo(2);
+    }
+
+    @Test
+    void removesTheMetersOfAStreamThatIsGone() {
+        this.metrics.refresh(List.of(stream("word-count", active("word-counts", 0, 1)), stream("plain")));
+        assertThat(this.registry.find(StreamsMetrics.TABLE_WRITES).meters()).hasSize(1);
+
+        this.metrics.refresh(List.of(stream("plain")));
+
+        assertThat(this.registry.getMeters()).noneMatch((meter) -> meter.getId().getName().startsWith("millrace.table"));
+    }
+
+    @Test
+    void clearRemovesEveryMeter() {
+        this.metrics.refresh(List.of(stream("word-count", restoring("word-counts", 0, 1, 2))));
+        this.metrics.clear();
+        assertThat(this.registry.getMeters()).isEmpty();
+    }
+
+    private double gauge(String name, String stream, String table, String partition) {
+        return this.registry.get(name).tags("stream", stream, "table", table, "partition", partition).gauge().value();
+    }
+
+    private double writes(String stream, String table, String partition) {
+        return this.registry.get(StreamsMetrics.TABLE_WRITES)
+            .tags("stream", stream, "table", table, "partition", partition)
+            .functionCounter()
+            .count();
+    }
+
+    private double partitions(String stream, String table, String role) {
+        return this.registry.get(StreamsMetrics.TABLE_PARTITIONS)
+            .tags("stream", stream, "table", table, "role", role)
+            .gauge()
+            .value();
+    }
+}
