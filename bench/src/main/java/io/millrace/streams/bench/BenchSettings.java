@@ -29,11 +29,22 @@ import java.util.stream.Collectors;
  * @param timeout the longest one run may take
  * @param contenders the contenders to run by name, or empty for all; a contest or scenario with 0 records is
  * skipped
+ * @param scenarios the scenarios to run: {@code animals} (the throughput contest, the slow handler and the stalled
+ * output), {@code restore}, {@code wordcount}
+ * @param restoreRecords distinct keys in the changelog of the restore scenario
+ * @param restorePartitions partitions of that changelog (and of its stream's input)
+ * @param wordCountRecords input records (words) of the word-count scenario
+ * @param wordCountWords the vocabulary those words are drawn from
+ * @param wordCountPartitions partitions of the word-count topics
  */
 record BenchSettings(int records, int rounds, int warmupRounds, int partitions, double invalidRatio,
         int maxPollRecords, int slowRecords, Duration slowDelay, int slowWorkers, int stallRecords, int stallPadding,
         int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, Duration timeout,
-        Set<String> contenders) {
+        Set<String> contenders, Set<String> scenarios, int restoreRecords, int restorePartitions,
+        int wordCountRecords, int wordCountWords, int wordCountPartitions) {
+
+    /** Every scenario, as {@code --scenario=all} names them. */
+    static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount");
 
     /**
      * Reads the settings.
@@ -62,12 +73,42 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
                 Duration.ofMillis(reader.integer("stall-settle-ms", 2000)),
                 !"in-process".equals(reader.text("broker", "fork")),
                 Duration.ofSeconds(reader.integer("timeout-seconds", 600)),
-                Set.of(reader.text("contenders", "").split(",")).stream().filter((name) -> !name.isBlank())
-                        .collect(Collectors.toSet()));
+                names(reader.text("contenders", "")), scenarios(reader.text("scenario", "animals")),
+                reader.integer("restore-records", 1_000_000), reader.integer("restore-partitions", 1),
+                reader.integer("wordcount-records", 1_000_000), reader.integer("wordcount-words", 10_000),
+                reader.integer("wordcount-partitions", 3));
         if (!reader.unread().isEmpty()) {
             throw new IllegalArgumentException("Unknown settings " + reader.unread());
         }
         return settings;
+    }
+
+    private static Set<String> names(String list) {
+        return Set.of(list.split(",")).stream().map(String::trim).filter((name) -> !name.isBlank())
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> scenarios(String list) {
+        Set<String> scenarios = names(list);
+        if (scenarios.contains("all")) {
+            return SCENARIOS;
+        }
+        for (String scenario : scenarios) {
+            if (!SCENARIOS.contains(scenario)) {
+                throw new IllegalArgumentException("Unknown scenario " + scenario + "; expected one of " + SCENARIOS
+                        + " or all");
+            }
+        }
+        return scenarios;
+    }
+
+    /**
+     * Whether to run a scenario.
+     * @param name {@code animals}, {@code restore} or {@code wordcount}
+     * @return whether it was asked for
+     */
+    boolean scenario(String name) {
+        return this.scenarios.contains(name);
     }
 
     /**

@@ -72,32 +72,46 @@ public final class Benchmark {
                 Topics topics = new Topics(broker.bootstrapServers())) {
             this.log.printf("Broker at %s; creating topics%n", broker.bootstrapServers());
             ClientSettings clients = new ClientSettings(broker.bootstrapServers(), this.settings.maxPollRecords());
-            List<Contender> contest = contest(work, clients).stream()
-                    .filter((contender) -> this.settings.runs(contender.name())).toList();
-            List<Contender> slowContest = slowContest(work, clients).stream()
-                    .filter((contender) -> this.settings.runs(contender.name())).toList();
-            createTopics(topics, contest, slowContest);
-            this.log.printf("Seeding %,d + %,d + %,d records%n", this.settings.records(), this.settings.slowRecords(),
-                    this.settings.stallRecords());
-            AnimalRecords seeder = new AnimalRecords(broker.bootstrapServers());
-            int partitions = this.settings.partitions();
-            Expected animals = seeder.seed(INPUT, partitions, this.settings.records(), this.settings.invalidRatio(),
-                    0);
-            Expected slow = seeder.seed(SLOW_INPUT, partitions, this.settings.slowRecords(),
-                    this.settings.invalidRatio(), 0);
-            Expected stall = seeder.seed(STALL_INPUT, partitions, this.settings.stallRecords(), 0,
-                    this.settings.stallPadding());
-            Rounds rounds = new Rounds(heap, this.settings.timeout(), this.log);
-            List<RunResult> contestRuns = (animals.records() > 0) ? rounds.run(contest, animals,
-                    this.settings.warmupRounds(), this.settings.rounds()) : List.of();
-            List<RunResult> slowRuns = (slow.records() > 0) ? rounds.run(slowContest, slow, 0,
-                    this.settings.rounds()) : List.of();
-            StallResult stalled = (stall.records() > 0 && this.settings.runs("stalled"))
-                    ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
             String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
-            return new Results(this.settings, brokerJvm, animals, contest, contestRuns, slow, slowContest, slowRuns,
-                    stalled);
+            Results results = this.settings.scenario("animals") ? animals(broker, heap, work, topics, clients)
+                    : new Results(this.settings, brokerJvm, null, List.of(), List.of(), null, List.of(), List.of(),
+                            null, null, null);
+            RestoreResults restore = this.settings.scenario("restore")
+                    ? new RestoreScenario(this.settings, clients, topics, this.log).run() : null;
+            WordCountResults wordCount = this.settings.scenario("wordcount")
+                    ? new WordCountScenario(this.settings, clients, topics, heap, this.log).run() : null;
+            return new Results(this.settings, brokerJvm, results.animals(), results.contest(), results.contestRuns(),
+                    results.slow(), results.slowContest(), results.slowRuns(), results.stall(), restore, wordCount);
         }
+    }
+
+    /** The throughput contest, the slow handler and the stalled output. */
+    private Results animals(BenchBroker broker, HeapMonitor heap, AnimalWork work, Topics topics,
+            ClientSettings clients) throws Exception {
+        List<Contender> contest = contest(work, clients).stream()
+                .filter((contender) -> this.settings.runs(contender.name())).toList();
+        List<Contender> slowContest = slowContest(work, clients).stream()
+                .filter((contender) -> this.settings.runs(contender.name())).toList();
+        createTopics(topics, contest, slowContest);
+        this.log.printf("Seeding %,d + %,d + %,d records%n", this.settings.records(), this.settings.slowRecords(),
+                this.settings.stallRecords());
+        AnimalRecords seeder = new AnimalRecords(broker.bootstrapServers());
+        int partitions = this.settings.partitions();
+        Expected animals = seeder.seed(INPUT, partitions, this.settings.records(), this.settings.invalidRatio(), 0);
+        Expected slow = seeder.seed(SLOW_INPUT, partitions, this.settings.slowRecords(), this.settings.invalidRatio(),
+                0);
+        Expected stall = seeder.seed(STALL_INPUT, partitions, this.settings.stallRecords(), 0,
+                this.settings.stallPadding());
+        Rounds rounds = new Rounds(heap, this.settings.timeout(), this.log);
+        List<RunResult> contestRuns = (animals.records() > 0) ? rounds.run(contest, animals,
+                this.settings.warmupRounds(), this.settings.rounds()) : List.of();
+        List<RunResult> slowRuns = (slow.records() > 0) ? rounds.run(slowContest, slow, 0, this.settings.rounds())
+                : List.of();
+        StallResult stalled = (stall.records() > 0 && this.settings.runs("stalled"))
+                ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
+        String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
+        return new Results(this.settings, brokerJvm, animals, contest, contestRuns, slow, slowContest, slowRuns,
+                stalled, null, null);
     }
 
     private List<Contender> contest(AnimalWork work, ClientSettings clients) {

@@ -14,10 +14,15 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class BrokerMain {
 
-    /** Broker settings for a benchmark: no waiting on group joins, no topics by accident. */
+    /**
+     * Broker settings for a benchmark: no waiting on group joins, no topics by accident, transactions on one
+     * broker.
+     */
     static final Map<String, String> PROPERTIES = Map.of("auto.create.topics.enable", "false",
             "group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "4",
-            "log.retention.bytes", "-1", "log.retention.ms", "-1");
+            "log.retention.bytes", "-1", "log.retention.ms", "-1",
+            "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
+            "transaction.state.log.num.partitions", "4");
 
     private BrokerMain() {
     }

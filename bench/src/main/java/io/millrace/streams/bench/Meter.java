@@ -53,6 +53,9 @@ final class Meter implements AutoCloseable {
     /** This process's CPU time then. */
     private volatile long cpuAtLastAcknowledged;
 
+    /** When the latest acknowledgement arrived, whether or not the expected count was reached. */
+    private volatile long latestAcknowledged;
+
     private Meter(String runId, long expected) {
         this.runId = runId;
         this.expected = expected;
@@ -108,6 +111,7 @@ final class Meter implements AutoCloseable {
             return;
         }
         this.acknowledgedByTopic.computeIfAbsent(topic, (key) -> new AtomicLong()).incrementAndGet();
+        this.latestAcknowledged = System.nanoTime();
         if (this.acknowledged.incrementAndGet() == this.expected) {
             this.lastAcknowledged = System.nanoTime();
             this.cpuAtLastAcknowledged = os.getProcessCpuTime();
@@ -140,6 +144,38 @@ final class Meter implements AutoCloseable {
      */
     Duration cpu() {
         return Duration.ofNanos(this.cpuAtLastAcknowledged - this.cpuAtFirstConsumed);
+    }
+
+    /**
+     * When the first records were consumed.
+     * @return {@link System#nanoTime()} then, or {@code 0} before any
+     */
+    long firstConsumedAt() {
+        return this.firstConsumed.get();
+    }
+
+    /**
+     * This process's CPU time when the first records were consumed.
+     * @return nanoseconds
+     */
+    long cpuAtFirstConsumed() {
+        return this.cpuAtFirstConsumed;
+    }
+
+    /**
+     * When the latest acknowledgement arrived: the end of a run whose output count is not known in advance.
+     * @return {@link System#nanoTime()} then, or {@code 0} before any
+     */
+    long latestAcknowledgedAt() {
+        return this.latestAcknowledged;
+    }
+
+    /**
+     * This process's CPU time now.
+     * @return nanoseconds
+     */
+    static long processCpu() {
+        return os.getProcessCpuTime();
     }
 
     long consumed() {

@@ -32,13 +32,22 @@ final class Report {
         BenchSettings settings = this.results.settings();
         line("# Millrace benchmark results");
         line("");
-        line("%s; Java %s, %d cores, max heap %d MB, broker in %s; %,d records (%.1f%% invalid), %d partitions, "
-                + "max.poll.records %d; %d measured round(s) after %d warm-up round(s), interleaved.",
-                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                this.results.broker(), settings.records(), 100.0 * this.results.animals().outputs().get("dlt")
-                        / Math.max(1, this.results.animals().records()),
-                settings.partitions(), settings.maxPollRecords(), settings.rounds(), settings.warmupRounds());
+        if (this.results.animals() != null) {
+            line("%s; Java %s, %d cores, max heap %d MB, broker in %s; %,d records (%.1f%% invalid), %d partitions, "
+                    + "max.poll.records %d; %d measured round(s) after %d warm-up round(s), interleaved.",
+                    OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                    this.results.broker(), settings.records(), 100.0 * this.results.animals().outputs().get("dlt")
+                            / Math.max(1, this.results.animals().records()),
+                    settings.partitions(), settings.maxPollRecords(), settings.rounds(), settings.warmupRounds());
+        }
+        else {
+            line("%s; Java %s, %d cores, max heap %d MB, broker in %s; max.poll.records %d; %d measured round(s) "
+                    + "after %d warm-up round(s), interleaved.", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS),
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory() >> 20, this.results.broker(), settings.maxPollRecords(),
+                    settings.rounds(), settings.warmupRounds());
+        }
         line("");
         if (!this.results.contestRuns().isEmpty()) {
             contest();
@@ -48,6 +57,12 @@ final class Report {
         }
         if (this.results.stall() != null) {
             stall();
+        }
+        if (this.results.restore() != null) {
+            restore();
+        }
+        if (this.results.wordCount() != null) {
+            wordCount();
         }
         method();
         return this.out.toString();
@@ -64,9 +79,11 @@ final class Report {
         line("| ratio | medians | per round | target |");
         line("|---|---|---|---|");
         line("| Millrace / bare loop (c/a) | **%.2f** | %s | >= %.2f %s |", millrace / bare,
-                perRound("millrace", "bare"), TARGET_VS_BARE, mark(millrace / bare >= TARGET_VS_BARE));
+                perRound(this.results.contestRuns(), "millrace", "bare"), TARGET_VS_BARE,
+                mark(millrace / bare >= TARGET_VS_BARE));
         line("| Millrace / Kafka Streams (c/b) | **%.2f** | %s | >= %.2f %s |", millrace / streams,
-                perRound("millrace", "kstreams"), TARGET_VS_STREAMS, mark(millrace / streams >= TARGET_VS_STREAMS));
+                perRound(this.results.contestRuns(), "millrace", "kstreams"), TARGET_VS_STREAMS,
+                mark(millrace / streams >= TARGET_VS_STREAMS));
         line("| CPU per record, bare loop / Millrace | %.2f | | |",
                 medianCpu(this.results.contestRuns(), "bare") / medianCpu(this.results.contestRuns(), "millrace"));
         line("| CPU per record, Kafka Streams / Millrace | %.2f | | |",
@@ -119,6 +136,115 @@ final class Report {
         line("");
     }
 
+    private void restore() {
+        RestoreResults restore = this.results.restore();
+        line("## Restore: a changelog of %,d distinct keys, %d partition(s)", restore.records(), restore.partitions());
+        line("");
+        line("Keys `key-0000001`..., values 13 bytes; one topic, the changelog of both systems' table. Restore rate = "
+                + "restored records / (first changelog fetch to the tables restored, as each system reports it); "
+                + "the times count from the start of the system (Spring context or `KafkaStreams` built) to its "
+                + "tables restored and to its processor handling a probe record in every partition.");
+        line("");
+        List<RestoreRun> runs = restore.runs().stream().filter((run) -> !run.warmup()).toList();
+        List<Integer> rounds = runs.stream().map(RestoreRun::round).distinct().sorted().toList();
+        StringBuilder header = new StringBuilder("| contender |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (int i = 0; i < rounds.size(); i++) {
+            header.append(" round ").append(i + 1).append(" |");
+            rule.append("---:|");
+        }
+        line("%s", header + " **median** restore records/s | restored | start to restored (median) | start to "
+                + "processing (median) |");
+        line("%s", rule + "---:|---:|---:|---:|");
+        for (RestoreContender contender : restore.contenders()) {
+            List<RestoreRun> mine = runs.stream().filter((run) -> run.contender().equals(contender.name())).toList();
+            StringBuilder row = new StringBuilder("| " + contender.description() + " |");
+            for (RestoreRun run : mine) {
+                row.append(Double.isNaN(run.restoreRate()) ? String.format(Locale.ROOT, " %.2f s |",
+                        run.secondsToProcessing()) : String.format(Locale.ROOT, " %,.0f |", run.restoreRate()));
+            }
+            double rate = median(mine.stream().mapToDouble(RestoreRun::restoreRate).toArray());
+            row.append(Double.isNaN(rate) ? " - |" : String.format(Locale.ROOT, " **%,.0f** |", rate));
+            row.append(String.format(Locale.ROOT, " %,d | %.2f s | %.2f s |",
+                    mine.isEmpty() ? 0 : mine.get(mine.size() - 1).restored(),
+                    median(mine.stream().mapToDouble(RestoreRun::secondsToReady).toArray()),
+                    median(mine.stream().mapToDouble(RestoreRun::secondsToProcessing).toArray())));
+            line("%s", row);
+        }
+        line("");
+        line("(A restart restores nothing to speak of: its rounds show the time to processing.)");
+        line("");
+        line("| ratio | medians | per round |");
+        line("|---|---|---|");
+        restoreRatio(runs, "restore rate, Millrace / Kafka Streams", "millrace-restore", "kstreams-restore",
+                RestoreRun::restoreRate);
+        restoreRatio(runs, "start to processing, full restore, Millrace / Kafka Streams", "millrace-restore",
+                "kstreams-restore", RestoreRun::secondsToProcessing);
+        restoreRatio(runs, "start to processing, restart, Millrace / Kafka Streams", "millrace-restart",
+                "kstreams-restart", RestoreRun::secondsToProcessing);
+        line("");
+    }
+
+    private void restoreRatio(List<RestoreRun> runs, String label, String numerator, String denominator,
+            java.util.function.ToDoubleFunction<RestoreRun> figure) {
+        List<RestoreRun> top = runs.stream().filter((run) -> run.contender().equals(numerator)).toList();
+        List<RestoreRun> bottom = runs.stream().filter((run) -> run.contender().equals(denominator)).toList();
+        if (top.isEmpty() || bottom.isEmpty()) {
+            return;
+        }
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+            ratios.add(String.format(Locale.ROOT, "%.2f", figure.applyAsDouble(top.get(i))
+                    / figure.applyAsDouble(bottom.get(i))));
+        }
+        line("| %s | **%.2f** | %s |", label, median(top.stream().mapToDouble(figure).toArray())
+                / median(bottom.stream().mapToDouble(figure).toArray()), String.join(", ", ratios));
+    }
+
+    private void wordCount() {
+        WordCountResults wordCount = this.results.wordCount();
+        line("## Word count: %,d words over a vocabulary of %,d, %d partitions", wordCount.records(),
+                wordCount.vocabulary(), wordCount.partitions());
+        line("");
+        line("Input `{\"word\":\"...\"}` keyed by the word. Throughput = input records / (first record fetched to "
+                + "the last output visible: its acknowledgement at-least-once, the commit of the last transaction "
+                + "exactly-once). Every run's outputs were read back: the last count of every word is its true count; "
+                + "without a cache there is one output per input.");
+        line("");
+        List<Contender> contenders = new ArrayList<>(wordCount.contenders());
+        table(contenders, wordCount.runs());
+        line("");
+        line("Outputs per run: %s.", String.join(", ", wordCount.contenders().stream()
+                .map((contender) -> String.format(Locale.ROOT, "%s %,d", contender.name(),
+                        wordCount.outputs().getOrDefault(contender.name(), 0L)))
+                .toList()));
+        line("");
+        List<String> baselines = List.of("wc-kstreams-cache", "wc-kstreams", "wc-kstreams-eos", "wc-bare").stream()
+                .filter((name) -> !measured(wordCount.runs(), name).isEmpty()).toList();
+        List<String> millrace = wordCount.contenders().stream().map(Contender::name)
+                .filter((name) -> name.startsWith("wc-millrace")).toList();
+        if (baselines.isEmpty() || millrace.isEmpty()) {
+            return;
+        }
+        StringBuilder header = new StringBuilder("| ratio of medians (per round) |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String baseline : baselines) {
+            header.append(" / ").append(baseline).append(" |");
+            rule.append("---|");
+        }
+        line("%s", header);
+        line("%s", rule);
+        for (String name : millrace) {
+            StringBuilder row = new StringBuilder("| " + name + " |");
+            for (String baseline : baselines) {
+                row.append(String.format(Locale.ROOT, " **%.2f** (%s) |", median(wordCount.runs(), name)
+                        / median(wordCount.runs(), baseline), perRound(wordCount.runs(), name, baseline)));
+            }
+            line("%s", row);
+        }
+        line("");
+    }
+
     private void method() {
         line("## How it is measured");
         line("");
@@ -126,19 +252,22 @@ final class Report {
                 + "it with a fresh consumer group per round and writes its own output topics (same partition count), "
                 + "so every run does identical work. Rounds run the contenders in turn (a, b, c, a, b, c, ...); "
                 + "the figure is the median over measured rounds.", this.results.broker());
-        line("- Throughput = input records / (time from the first record its consumer fetched to the broker's "
-                + "acknowledgement of the last output record the input calls for). Both instants come from client "
-                + "interceptors configured identically on every contender (`interceptor.classes`), so no contender "
-                + "is timed by its own counters; start-up and group join are excluded, the tail is not. The "
-                + "acknowledged records per output topic are checked against the seed: every run produced exactly "
-                + "the expected outputs and dead letters. CPU per record is the harness process's CPU time over "
-                + "the same span (all the contender's threads, GC and JIT included; the broker is another "
-                + "process) divided by the records: on a shared machine it is steadier than throughput.");
-        line("- Same work: the bare loop and Kafka Streams call the sample's own schemas (Jackson 3 + Bean "
-                + "Validation, built from Spring Boot's mapper and validator) and processors (`AnimalIngest`, "
-                + "`Aquatic`, `Spooky`, `Flying`), and dead-letter with Millrace's `DeadLetters` headers. Same "
-                + "clients: acks=all, linger.ms=%d, batch.size=%d, compression none, max.poll.records=%d; commits "
-                + "every %d ms.", ClientSettings.LINGER_MS, ClientSettings.BATCH_SIZE,
+        if (this.results.animals() != null) {
+            line("- Throughput = input records / (time from the first record its consumer fetched to the broker's "
+                    + "acknowledgement of the last output record the input calls for). Both instants come from "
+                    + "client interceptors configured identically on every contender (`interceptor.classes`), so no "
+                    + "contender is timed by its own counters; start-up and group join are excluded, the tail is "
+                    + "not. The acknowledged records per output topic are checked against the seed: every run "
+                    + "produced exactly the expected outputs and dead letters.");
+            line("- Same work: the bare loop and Kafka Streams call the sample's own schemas (Jackson 3 + Bean "
+                    + "Validation, built from Spring Boot's mapper and validator) and processors (`AnimalIngest`, "
+                    + "`Aquatic`, `Spooky`, `Flying`), and dead-letter with Millrace's `DeadLetters` headers.");
+        }
+        line("- CPU per record is the harness process's CPU time over the measured span (all the contender's "
+                + "threads, GC, JIT and RocksDB's own threads included; the broker is another process) divided by "
+                + "the records: on a shared machine it is steadier than throughput.");
+        line("- Same clients: acks=all, linger.ms=%d, batch.size=%d, compression none, max.poll.records=%d; "
+                + "at-least-once commits every %d ms.", ClientSettings.LINGER_MS, ClientSettings.BATCH_SIZE,
                 this.results.settings().maxPollRecords(), ClientSettings.COMMIT_INTERVAL_MS);
         line("- Heap: \"heap after GC\" is the growth of the heap just after any collection during the run over "
                 + "the live heap before it; \"peak used\" is sampled every 10 ms and includes garbage, so it "
@@ -174,9 +303,9 @@ final class Report {
         }
     }
 
-    private String perRound(String numerator, String denominator) {
-        List<RunResult> top = measured(this.results.contestRuns(), numerator);
-        List<RunResult> bottom = measured(this.results.contestRuns(), denominator);
+    private static String perRound(List<RunResult> runs, String numerator, String denominator) {
+        List<RunResult> top = measured(runs, numerator);
+        List<RunResult> bottom = measured(runs, denominator);
         List<String> ratios = new ArrayList<>();
         for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
             ratios.add(String.format(Locale.ROOT, "%.2f", top.get(i).throughput() / bottom.get(i).throughput()));

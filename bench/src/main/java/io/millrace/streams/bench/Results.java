@@ -14,8 +14,10 @@ import java.util.List;
  * @param slowContest the slow-handler contenders
  * @param slowRuns their runs
  * @param stall the stalled-output scenario, or {@code null} if it was skipped
+ * @param restore the restore scenario, or {@code null} if it was skipped
+ * @param wordCount the word-count scenario, or {@code null} if it was skipped
  */
 record Results(BenchSettings settings, String broker, Expected animals, List<Contender> contest,
         List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,
-        StallResult stall) {
+        StallResult stall, RestoreResults restore, WordCountResults wordCount) {
 }

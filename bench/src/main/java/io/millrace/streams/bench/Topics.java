@@ -36,8 +36,18 @@ final class Topics implements AutoCloseable {
      * @param partitions their partition count
      */
     void create(Collection<String> names, int partitions) {
+        create(names, partitions, Map.of());
+    }
+
+    /**
+     * Creates topics with configs unless they exist, and waits until every partition has a leader.
+     * @param names the topics
+     * @param partitions their partition count
+     * @param configs their configs, such as {@code cleanup.policy}
+     */
+    void create(Collection<String> names, int partitions, Map<String, String> configs) {
         List<NewTopic> topics = names.stream()
-                .map((name) -> new NewTopic(name, Optional.of(partitions), Optional.empty()))
+                .map((name) -> new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs))
                 .toList();
         try {
             this.admin.createTopics(topics).all().get();
@@ -82,6 +92,57 @@ final class Topics implements AutoCloseable {
                 throw new IllegalStateException("Topics " + names + " have no leaders after " + LEADER_TIMEOUT);
             }
             LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    /**
+     * The end offsets of a topic's partitions.
+     * @param topic the topic
+     * @param partitions its partition count
+     * @return partition to end offset
+     */
+    Map<TopicPartition, Long> endOffsets(String topic, int partitions) {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            request.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+        }
+        try {
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            this.admin.listOffsets(request).all().get()
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+            return ends;
+        }
+        catch (ExecutionException ex) {
+            throw new IllegalStateException("Cannot list the offsets of " + topic, ex.getCause());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while listing the offsets of " + topic, ex);
+        }
+    }
+
+    /**
+     * The offsets a consumer group committed.
+     * @param group the group
+     * @return partition to committed offset; partitions without one are absent
+     */
+    Map<TopicPartition, Long> committed(String group) {
+        try {
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            this.admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((partition, offset) -> {
+                        if (offset != null) {
+                            committed.put(partition, offset.offset());
+                        }
+                    });
+            return committed;
+        }
+        catch (ExecutionException ex) {
+            throw new IllegalStateException("Cannot list the offsets of group " + group, ex.getCause());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while listing the offsets of group " + group, ex);
         }
     }
 

@@ -43,6 +43,34 @@ class BenchSettingsTests {
     }
 
     @Test
+    void theAnimalsScenarioRunsByDefaultAndAllRunsEveryScenario() {
+        assertThat(BenchSettings.from(new String[0], new Properties()).scenarios()).containsExactly("animals");
+
+        BenchSettings all = BenchSettings.from(new String[] { "--scenario=all" }, new Properties());
+
+        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount");
+        assertThat(all.restoreRecords()).isEqualTo(1_000_000);
+        assertThat(all.wordCountPartitions()).isEqualTo(3);
+    }
+
+    @Test
+    void scenariosCanBeChosenByName() {
+        BenchSettings settings = BenchSettings.from(new String[] { "--scenario=restore, wordcount" },
+                new Properties());
+
+        assertThat(settings.scenario("restore")).isTrue();
+        assertThat(settings.scenario("wordcount")).isTrue();
+        assertThat(settings.scenario("animals")).isFalse();
+    }
+
+    @Test
+    void anUnknownScenarioIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--scenario=restor" }, new Properties()))
+                .withMessageContaining("restor");
+    }
+
+    @Test
     void anUnknownSettingIsRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> BenchSettings.from(new String[] { "--recrods=5" }, new Properties()))

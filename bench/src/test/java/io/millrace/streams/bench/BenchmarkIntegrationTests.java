@@ -37,4 +37,28 @@ class BenchmarkIntegrationTests {
         assertThat(new Report(results).markdown()).contains("(c/a)", "(c/b)", "12,800 records/s",
                 "Stalled output");
     }
+
+    @Test
+    void restoreAndWordCountRunOnAFewRecordsAndAreReported() throws Exception {
+        BenchSettings settings = BenchSettings.from(new String[] { "--scenario=restore,wordcount",
+                "--restore-records=2000", "--wordcount-records=2000", "--wordcount-words=100", "--rounds=1",
+                "--warmup-rounds=0", "--broker=in-process", "--timeout-seconds=120" }, new Properties());
+
+        Results results = new Benchmark(settings, this.workDir, System.out).run();
+
+        assertThat(results.contestRuns()).isEmpty();
+        assertThat(results.restore().runs()).extracting(RestoreRun::contender).containsExactly("kstreams-restore",
+                "kstreams-restart", "millrace-restore", "millrace-restart");
+        assertThat(results.restore().runs()).filteredOn((run) -> run.contender().endsWith("-restore"))
+                .allSatisfy((run) -> {
+                    assertThat(run.restored()).isEqualTo(2000);
+                    assertThat(run.restoreRate()).isPositive();
+                });
+        assertThat(results.wordCount().runs()).extracting(RunResult::contender).containsExactly("wc-bare",
+                "wc-kstreams-cache", "wc-kstreams", "wc-millrace", "wc-millrace-raw", "wc-kstreams-eos",
+                "wc-millrace-eos", "wc-millrace-raw-eos");
+        assertThat(results.wordCount().runs()).allSatisfy((run) -> assertThat(run.throughput()).isPositive());
+        assertThat(new Report(results).markdown()).contains("## Restore", "restore rate, Millrace / Kafka Streams",
+                "## Word count", "/ wc-kstreams-cache");
+    }
 }
