@@ -97,6 +97,9 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     /** Asynchronous commits sent and not yet answered (at-least-once). */
     private int pendingCommits;
 
+    /** When {@link #checkpointIdle()} last looked at the checkpoints. */
+    private long idleCheckpointAt;
+
     /**
      * Per assigned partition, the first offset not yet fully processed: where to seek if the pipeline is rebuilt,
      * so that records it abandoned are fetched again and finished ones are not.
@@ -256,9 +259,13 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                     && System.currentTimeMillis() - this.transactionStartedAt >= this.settings.commitInterval().toMillis()) {
                 cycleTransaction();
             }
+            else if (!this.transaction.isOpen()) {
+                checkpointIdle();
+            }
             return;
         }
         if (this.toCommit.isEmpty()) {
+            checkpointIdle();
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
@@ -283,6 +290,23 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 }
             }
         });
+    }
+
+    /**
+     * Nothing to commit: writes the checkpoints the last commits skipped (a table checkpoints at most once a second),
+     * so that a stream gone quiet after a burst does not leave its checkpoints behind its stores until the next
+     * record. At most once per commit interval; a checkpoint that did not move writes nothing.
+     */
+    private void checkpointIdle() {
+        if (this.tables == null || this.strategy == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now - this.idleCheckpointAt < this.settings.commitInterval().toMillis()) {
+            return;
+        }
+        this.idleCheckpointAt = now;
+        this.tables.checkpoint(numbers(this.consumer.assignment()));
     }
 
     /**

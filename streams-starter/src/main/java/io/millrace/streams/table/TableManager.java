@@ -185,6 +185,15 @@ public final class TableManager implements Tables, AutoCloseable {
     }
 
     /**
+     * A quiet loop: its active partitions write the checkpoints their last commits skipped (rate-limited like after
+     * a commit). Under {@code exactly-once} only between transactions: the checkpoint counts committed writes only.
+     * @param partitions the loop's partitions
+     */
+    public void checkpoint(Set<Integer> partitions) {
+        forEachActive(partitions, TablePartition::checkpoint);
+    }
+
+    /**
      * A loop aborted its transaction: its writes are forgotten.
      * @param partitions the loop's partitions
      */

@@ -21,10 +21,14 @@ import io.millrace.streams.table.store.KeyValueStore;
  * One partition of one table in this instance: its local store, its place in the changelog, and, under
  * {@code exactly-once}, the writes of the open transaction.
  *
- * <p>Under {@code exactly-once} finished records' writes wait in {@code uncommitted}, which reads see first; they
- * reach the store in one atomic batch only after the transaction that wrote them to the changelog committed. The
- * store therefore never holds a write the changelog may lose, so a crash needs no full restore: the store is
- * restored from its checkpoint, like after a clean stop. Under {@code at-least-once} writes go to the store at once.
+ * <p>Finished records' writes wait in {@code uncommitted}, which reads see first, and reach the store in batches
+ * (one RocksDB write, one write-ahead-log append, for thousands of records rather than one per record). Under
+ * {@code exactly-once} a batch is applied, atomically, only after the transaction that wrote it to the changelog
+ * committed. The store therefore never holds a write the changelog may lose, so a crash needs no full restore: the
+ * store is restored from its checkpoint, like after a clean stop. Under {@code at-least-once} a batch is applied
+ * at every commit, before a checkpoint, and whenever {@value #MAX_BUFFERED_WRITES} writes or
+ * {@value #MAX_BUFFERED_BYTES} bytes have accumulated; the checkpoint counts only the writes acknowledged before
+ * the batch that holds them began.
  *
  * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
  * partition is not active, the poll thread commits and checkpoints between records.
@@ -56,6 +60,19 @@ public final class TablePartition {
 
     private final ConcurrentSkipListMap<byte[], byte[]> uncommitted;
 
+    private final boolean exactlyOnce;
+
+    /** Under at-least-once: writes taken into {@link #uncommitted} since the last batch, and their bytes. */
+    private final AtomicLong buffered = new AtomicLong();
+
+    private final AtomicLong bufferedBytes = new AtomicLong();
+
+    /** At-least-once: a batch goes to the store after this many writes at the latest. */
+    static final int MAX_BUFFERED_WRITES = 10_000;
+
+    /** At-least-once: a batch goes to the store after this many bytes of keys and values at the latest. */
+    static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
+
     /** The next changelog offset the store reflects, from restoring or tailing the changelog. */
     private final AtomicLong position = new AtomicLong();
 
@@ -63,9 +80,10 @@ public final class TablePartition {
     private final AtomicLong acknowledged = new AtomicLong();
 
     /**
-     * Under {@code exactly-once}: {@link #acknowledged} as of the last commit. Writes acknowledged since belong to
-     * the open transaction, which may abort, or whose commit may fail on this side and still succeed on the broker:
-     * the store has none of them, so the store's position must not count them.
+     * The writes of this instance the store holds: one past the highest acknowledged changelog offset of writes the
+     * store has. Under {@code exactly-once}, {@link #acknowledged} as of the last commit: writes acknowledged since
+     * belong to the open transaction, which may abort, or whose commit may fail on this side and still succeed on the
+     * broker. Under {@code at-least-once}, {@link #acknowledged} as of the start of the last batch applied.
      */
     private final AtomicLong committed = new AtomicLong();
 
@@ -101,7 +119,8 @@ public final class TablePartition {
         this.changelogTopic = changelogTopic;
         this.partition = partition;
         this.store = store;
-        this.uncommitted = exactlyOnce ? new ConcurrentSkipListMap<>(Arrays::compareUnsigned) : null;
+        this.uncommitted = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        this.exactlyOnce = exactlyOnce;
         this.position.set(checkpoint);
         this.restoreStart = checkpoint;
         this.checkpointed = (store.directory() != null) ? checkpoint : -1;
@@ -137,43 +156,42 @@ public final class TablePartition {
      * @return the encoded value, or {@code null}
      */
     public byte[] get(byte[] key) {
-        if (this.uncommitted != null) {
-            byte[] pending = this.uncommitted.get(key);
-            if (pending != null) {
-                return (pending == TOMBSTONE) ? null : pending;
-            }
+        byte[] pending = this.uncommitted.get(key);
+        if (pending != null) {
+            return (pending == TOMBSTONE) ? null : pending;
         }
         return this.store.get(key);
     }
 
     /**
-     * Takes the writes of a finished record: into the store, or under {@code exactly-once} into the transaction.
+     * Takes the writes of a finished record into the batch that goes to the store next (under {@code exactly-once},
+     * the open transaction's). Under {@code at-least-once} a full batch is applied at once, on the caller's thread.
      * @param writes puts and deletes ({@code value == null}) in order
      */
     public void apply(List<KeyValue> writes) {
-        if (this.uncommitted != null) {
-            for (KeyValue write : writes) {
-                this.uncommitted.put(write.key(), (write.value() != null) ? write.value() : TOMBSTONE);
-            }
-        }
-        else if (writes.size() == 1) {
-            KeyValue write = writes.get(0);
-            if (write.value() != null) {
-                this.store.put(write.key(), write.value());
-            }
-            else {
-                this.store.delete(write.key());
-            }
-        }
-        else {
-            this.store.write(writes);
+        long bytes = 0;
+        for (KeyValue write : writes) {
+            byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
+            this.uncommitted.put(write.key(), value);
+            bytes += write.key().length + value.length;
         }
         this.written.addAndGet(writes.size());
+        if (!this.exactlyOnce) {
+            long count = this.buffered.addAndGet(writes.size());
+            long size = this.bufferedBytes.addAndGet(bytes);
+            if (count >= MAX_BUFFERED_WRITES || size >= MAX_BUFFERED_BYTES) {
+                applyBuffered();
+            }
+        }
     }
 
-    /** The transaction committed: its writes go to the store in one batch. Poll thread, no worker running. */
+    /**
+     * Under {@code exactly-once}: the transaction committed, its writes go to the store in one batch (poll thread, no
+     * worker running). Under {@code at-least-once}: the writes taken so far go to the store.
+     */
     public void commit() {
-        if (this.uncommitted == null) {
+        if (!this.exactlyOnce) {
+            applyBuffered();
             return;
         }
         // No write is in flight: every one acknowledged so far is committed (or was aborted before).
@@ -189,9 +207,36 @@ public final class TablePartition {
         this.uncommitted.clear();
     }
 
-    /** The transaction aborted: its writes are forgotten. */
+    /**
+     * At-least-once: writes the buffered writes to the store in one batch. Safe while workers write: an entry
+     * leaves the buffer only if no newer value replaced it meanwhile, and reads see the buffer first. Every write
+     * acknowledged before the batch began was in the buffer then (a write is buffered before its changelog record is
+     * sent), so the store holds it, or a newer value of its key, afterwards.
+     */
+    private void applyBuffered() {
+        long acknowledgedBefore = this.acknowledged.get();
+        this.buffered.set(0);
+        this.bufferedBytes.set(0);
+        if (!this.uncommitted.isEmpty()) {
+            List<Map.Entry<byte[], byte[]>> taken = new ArrayList<>();
+            List<KeyValue> batch = new ArrayList<>();
+            for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
+                byte[] value = entry.getValue();
+                taken.add(Map.entry(entry.getKey(), value));
+                batch.add(new KeyValue(entry.getKey(), (value == TOMBSTONE) ? null : value));
+            }
+            this.store.write(batch);
+            for (Map.Entry<byte[], byte[]> entry : taken) {
+                // By identity (byte[] equals): a value written since stays for the next batch.
+                this.uncommitted.remove(entry.getKey(), entry.getValue());
+            }
+        }
+        this.committed.accumulateAndGet(acknowledgedBefore, Math::max);
+    }
+
+    /** The transaction aborted: its writes are forgotten. Nothing under at-least-once: finished writes stand. */
     public void abort() {
-        if (this.uncommitted != null) {
+        if (this.exactlyOnce) {
             this.uncommitted.clear();
         }
     }
@@ -232,8 +277,7 @@ public final class TablePartition {
      * @return the offset
      */
     public long changelogPosition() {
-        long written = (this.uncommitted != null) ? this.committed.get() : this.acknowledged.get();
-        return Math.max(this.position.get(), written);
+        return Math.max(this.position.get(), this.committed.get());
     }
 
     /**
@@ -249,6 +293,9 @@ public final class TablePartition {
 
     /** Writes the checkpoint now if the store moved, whatever the interval; see {@link #checkpoint()}. */
     public void checkpointNow() {
+        if (!this.exactlyOnce) {
+            applyBuffered();
+        }
         Path directory = this.store.directory();
         long offset = changelogPosition();
         if (directory == null || offset == this.checkpointed) {
@@ -270,7 +317,7 @@ public final class TablePartition {
      * @param action gets each encoded key and value
      */
     public void forEach(BiConsumer<byte[], byte[]> action) {
-        if (this.uncommitted == null || this.uncommitted.isEmpty()) {
+        if (this.uncommitted.isEmpty()) {
             try (KeyValueIterator entries = this.store.all()) {
                 entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
             }
@@ -293,7 +340,7 @@ public final class TablePartition {
     }
 
     public long approximateSize() {
-        return this.store.approximateCount() + ((this.uncommitted != null) ? this.uncommitted.size() : 0);
+        return this.store.approximateCount() + this.uncommitted.size();
     }
 
     /**
@@ -313,7 +360,13 @@ public final class TablePartition {
      * @param checkpoint whether the store holds every write up to {@link #changelogPosition()}
      */
     public void close(boolean checkpoint) {
-        abort();
+        if (this.exactlyOnce) {
+            abort();
+        }
+        else {
+            // Finished records' writes: the store may be ahead of its checkpoint, never behind it.
+            applyBuffered();
+        }
         if (checkpoint) {
             this.store.flush();
             checkpointNow();

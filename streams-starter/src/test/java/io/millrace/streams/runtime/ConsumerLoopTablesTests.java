@@ -1,5 +1,6 @@
 package io.millrace.streams.runtime;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.millrace.streams.runtime.ConsumerLoopTests.FakeFactory;
 import io.millrace.streams.runtime.ConsumerLoopTests.RecordingListener;
@@ -25,6 +27,10 @@ import io.millrace.streams.table.TableListener;
 import io.millrace.streams.table.TableManager;
 import io.millrace.streams.table.TablePartition;
 import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.store.Checkpoint;
+import io.millrace.streams.table.store.KeyValue;
+import io.millrace.streams.table.store.RocksDbResources;
+import io.millrace.streams.table.store.StateDirectory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -145,6 +151,49 @@ class ConsumerLoopTablesTests {
         assertThat(this.tables.views()).extracting(TablePartitionView::partition).containsExactly(0);
         assertThat(this.heard).contains("rebalance assigned=[0] revoked=[1] new=[]");
         assertThat(this.tables.ready(Set.of(1))).isEmpty();
+    }
+
+    @Test
+    void aQuietLoopWritesTheCheckpointsItsLastCommitsSkipped(@TempDir Path stateDir) {
+        TableDefinition<String, String> rocks = TableDefinition.of("counts", Schemas.string(), Schemas.string());
+        MockConsumer<byte[], byte[]> changelogs = new MockConsumer<>("earliest");
+        changelogs.updateBeginningOffsets(Map.of(CHANGELOG1, 0L));
+        changelogs.updateEndOffsets(Map.of(CHANGELOG1, 0L));
+        try (StateDirectory directory = new StateDirectory(stateDir);
+                RocksDbResources rocksDb = new RocksDbResources(8 << 20, 4 << 20, (table, options) -> {
+                });
+                TableManager persistent = new TableManager("fruit", "app", List.of(rocks),
+                        TableDefinition.StoreType.ROCKSDB, directory, rocksDb, false, () -> changelogs,
+                        List.of())) {
+            persistent.start();
+            ConsumerLoop quiet = new ConsumerLoop("in", this.consumer, this.factory, StreamSettings.DEFAULTS,
+                    new StreamStats(), new RecordingListener(), persistent, null);
+            this.consumer.subscribe(List.of("in"), quiet);
+            this.consumer.rebalance(List.of(P1));
+            await().atMost(WAIT).untilAsserted(() -> {
+                quiet.runOnce();
+                assertThat(persistent.ready(Set.of(1))).containsExactly(1);
+            });
+
+            // Two commits within a second: the first checkpoints, the second's checkpoint waits (rate limit).
+            TablePartition counts = persistent.partition("counts", 1);
+            Path partitionDir = stateDir.resolve("fruit").resolve("counts").resolve("1");
+            counts.apply(List.of(new KeyValue("apple".getBytes(), "1".getBytes())));
+            counts.acknowledged(0);
+            persistent.committed(Set.of(1));
+            assertThat(Checkpoint.read(partitionDir)).hasValue(1);
+            counts.apply(List.of(new KeyValue("apple".getBytes(), "2".getBytes())));
+            counts.acknowledged(1);
+            persistent.committed(Set.of(1));
+            assertThat(Checkpoint.read(partitionDir)).hasValue(1);
+
+            // Nothing more to commit: the loop writes it when the interval allows.
+            await().atMost(WAIT).untilAsserted(() -> {
+                quiet.runOnce();
+                assertThat(Checkpoint.read(partitionDir)).hasValue(2);
+            });
+            assertThat(new String(counts.get("apple".getBytes()))).isEqualTo("2");
+        }
     }
 
     private TablePartitionView view(int partition) {

@@ -84,17 +84,65 @@ class TablePartitionTests {
     }
 
     @Test
-    void underAtLeastOnceWritesGoToTheStoreAtOnce() {
+    void underAtLeastOnceWritesAreReadAtOnceAndReachTheStoreInABatchAtTheCommit() {
         InMemoryStore store = new InMemoryStore();
         store.put(utf8("pear"), utf8("7"));
         TablePartition partition = memory(store, false);
         partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
         partition.apply(List.of(new KeyValue(utf8("plum"), utf8("2")), new KeyValue(utf8("pear"), null)));
+        assertThat(text(partition.get(utf8("apple")))).isEqualTo("1");
+        assertThat(partition.get(utf8("pear"))).isNull();
+        assertThat(store.get(utf8("apple"))).isNull();
+        assertThat(text(store.get(utf8("pear")))).isEqualTo("7");
+        // An abort is an exactly-once matter: finished writes stand under at-least-once.
+        partition.abort();
+        partition.commit();
         assertThat(text(store.get(utf8("apple")))).isEqualTo("1");
         assertThat(text(store.get(utf8("plum")))).isEqualTo("2");
         assertThat(store.get(utf8("pear"))).isNull();
-        partition.abort();
-        assertThat(text(store.get(utf8("apple")))).isEqualTo("1");
+        assertThat(partition.view().written()).isEqualTo(3);
+    }
+
+    @Test
+    void underAtLeastOnceAFullBatchGoesToTheStoreWithoutWaitingForTheCommit() {
+        InMemoryStore store = new InMemoryStore();
+        TablePartition partition = memory(store, false);
+        for (int i = 0; i < TablePartition.MAX_BUFFERED_WRITES - 1; i++) {
+            partition.apply(List.of(new KeyValue(utf8("k" + (i % 100)), utf8("v" + i))));
+        }
+        assertThat(store.approximateCount()).isZero();
+        partition.apply(List.of(new KeyValue(utf8("last"), utf8("1"))));
+        assertThat(store.approximateCount()).isEqualTo(101);
+        assertThat(text(store.get(utf8("k98")))).isEqualTo("v" + (TablePartition.MAX_BUFFERED_WRITES - 2));
+
+        byte[] big = new byte[(int) TablePartition.MAX_BUFFERED_BYTES];
+        partition.apply(List.of(new KeyValue(utf8("big"), big)));
+        assertThat(store.get(utf8("big"))).hasSize(big.length);
+    }
+
+    @Test
+    void underAtLeastOnceTheCheckpointCountsOnlyWritesAcknowledgedBeforeTheBatchThatHoldsThem() {
+        TablePartition partition = memory(new InMemoryStore(), false);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(0);
+        assertThat(partition.changelogPosition()).isZero();
+        partition.commit();
+        assertThat(partition.changelogPosition()).isEqualTo(1);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("2"))));
+        partition.acknowledged(1);
+        partition.checkpointNow();
+        assertThat(partition.changelogPosition()).isEqualTo(2);
+        assertThat(text(partition.store().get(utf8("apple")))).isEqualTo("2");
+    }
+
+    @Test
+    void underAtLeastOnceClosingAppliesTheBufferedWrites(@TempDir Path dir) {
+        TablePartition partition = rocksDb(dir, 0, false);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.close(false);
+        this.opened.remove(partition);
+        TablePartition reopened = rocksDb(dir, 0, false);
+        assertThat(text(reopened.store().get(utf8("apple")))).isEqualTo("1");
     }
 
     @Test
@@ -156,6 +204,7 @@ class TablePartitionTests {
         TablePartition partition = memory(new InMemoryStore(), false);
         partition.acknowledged(9);
         partition.acknowledged(4);
+        partition.commit();
         assertThat(partition.changelogPosition()).isEqualTo(10);
         partition.restore(List.of(), 7);
         assertThat(partition.changelogPosition()).isEqualTo(10);

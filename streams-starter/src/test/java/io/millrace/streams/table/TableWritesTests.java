@@ -111,6 +111,8 @@ class TableWritesTests {
             assertThat(text(record.key())).isEqualTo("apple");
             assertThat(text(record.value())).isEqualTo("3");
         });
+        assertThat(text(this.counts2.get(utf8("apple")))).isEqualTo("3");
+        this.counts2.commit();
         assertThat(text(this.counts2.store().get(utf8("apple")))).isEqualTo("3");
         assertThat(this.counts2.view().written()).isEqualTo(1);
         assertThat(this.writes.isEmpty()).isTrue();
@@ -135,6 +137,11 @@ class TableWritesTests {
                 + text(record.value()))
             .containsExactly("app-counts-changelog:apple=1", "app-names-changelog:apple=Apple",
                     "app-counts-changelog:apple=2", "app-counts-changelog:gone=null");
+        assertThat(text(this.counts2.get(utf8("apple")))).isEqualTo("2");
+        assertThat(this.counts2.get(utf8("gone"))).isNull();
+        assertThat(text(names2.get(utf8("apple")))).isEqualTo("Apple");
+        this.counts2.commit();
+        names2.commit();
         assertThat(text(this.counts2.store().get(utf8("apple")))).isEqualTo("2");
         assertThat(this.counts2.store().get(utf8("gone"))).isNull();
         assertThat(text(names2.store().get(utf8("apple")))).isEqualTo("Apple");
@@ -152,6 +159,9 @@ class TableWritesTests {
         record.onCompletion(null, new RuntimeException("not acknowledged"));
         assertThat(this.counts2.changelogPosition()).isZero();
         record.onCompletion(new RecordMetadata(new TopicPartition("app-counts-changelog", 2), 41, 0, 0, 0, 0), null);
+        // The store's position moves once the store holds the write: with the next batch (a commit, a checkpoint).
+        assertThat(this.counts2.changelogPosition()).isZero();
+        this.counts2.commit();
         assertThat(this.counts2.changelogPosition()).isEqualTo(42);
     }
 

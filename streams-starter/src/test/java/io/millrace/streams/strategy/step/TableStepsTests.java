@@ -211,7 +211,7 @@ class TableStepsTests {
     }
 
     private Long count(int partition, String fruit) {
-        byte[] value = this.tables.store("counts", partition).get(TestTables.utf8(fruit));
+        byte[] value = this.tables.partition("counts", partition).get(TestTables.utf8(fruit));
         return (value != null) ? Long.valueOf(TestTables.text(value)) : null;
     }
 
