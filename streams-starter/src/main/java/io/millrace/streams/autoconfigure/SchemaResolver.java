@@ -61,8 +61,9 @@ public final class SchemaResolver {
     }
 
     /**
-     * The schema of a type, or a JSON schema for a type without one, such as {@code Long} or a plain record: what
-     * tables use for keys and values.
+     * The schema of a type, or a JSON schema for a type without one, such as a plain record: what tables use for
+     * keys and values. A {@code Long} without a schema bean gets {@link Schemas#longs()}: the same bytes as its JSON
+     * schema, without a JSON parser.
      * @param type the type
      * @param <T> the type
      * @return the schema
@@ -71,6 +72,11 @@ public final class SchemaResolver {
         Optional<Schema<T>> schema = resolve(type);
         if (schema.isPresent()) {
             return schema;
+        }
+        if (type == Long.class) {
+            @SuppressWarnings("unchecked")
+            Schema<T> longs = (Schema<T>) Schemas.longs();
+            return Optional.of(longs);
         }
         return Optional.of(JsonSchema.of(type, this.mapper, this.validator));
     }

@@ -61,12 +61,12 @@ class ConfiguredTablesTests {
             assertThat(tables(context.getBean(StreamManager.class))).satisfiesExactly((counts) -> {
                 assertThat(counts.name()).isEqualTo("counts");
                 assertThat(counts.keySchema()).isSameAs(Schemas.string());
-                assertThat(counts.valueSchema().type()).isEqualTo(Long.class);
+                assertThat(counts.valueSchema()).isSameAs(Schemas.longs());
                 assertThat(counts.store()).isNull();
                 assertThat(counts.changelogTopic("zoo")).isEqualTo("zoo-counts-changelog");
             }, (seen) -> {
                 assertThat(seen.name()).isEqualTo("seen");
-                assertThat(seen.keySchema().type()).isEqualTo(Long.class);
+                assertThat(seen.keySchema()).isSameAs(Schemas.longs());
                 assertThat(seen.valueSchema()).isInstanceOf(JsonSchema.class);
                 assertThat(seen.valueSchema().type()).isEqualTo(Sighting.class);
             });

@@ -3,6 +3,7 @@ package io.millrace.streams.schema;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -92,5 +93,41 @@ class SchemasTests {
     @Test
     void stringTypeIsString() {
         assertThat(Schemas.string().type()).isEqualTo(String.class);
+    }
+
+    @Test
+    void stringDecodesAsciiAndEncodesTextWithoutSurrogatesLikeTheStrictCoders() {
+        assertThat(Schemas.string().decode("key-0000001".getBytes(StandardCharsets.US_ASCII))).isEqualTo("key-0000001");
+        assertThat(Schemas.string().decode(new byte[0])).isEmpty();
+        assertThat(Schemas.string().encode("Grüße")).isEqualTo("Grüße".getBytes(StandardCharsets.UTF_8));
+        assertThat(Schemas.string().encode("")).isEmpty();
+    }
+
+    @Test
+    void longsWritesAndReadsTheBytesOfAJsonNumber() throws Exception {
+        JsonMapper mapper = JsonMapper.builder().build();
+        for (long value : new long[] { 0, 1, -1, 42, 1_000_000_007L, Long.MAX_VALUE, Long.MIN_VALUE }) {
+            byte[] encoded = Schemas.longs().encode(value);
+            assertThat(encoded).isEqualTo(mapper.writeValueAsBytes(value));
+            assertThat(Schemas.longs().decode(encoded)).isEqualTo(value);
+            assertThat(Schemas.longs().decode(mapper.writeValueAsBytes(value))).isEqualTo(value);
+        }
+        assertThat(Schemas.longs().decode(" 17\n".getBytes(StandardCharsets.US_ASCII))).isEqualTo(17L);
+        assertThat(Schemas.longs().type()).isEqualTo(Long.class);
+    }
+
+    @Test
+    void longsRejectsWhatIsNotAJsonIntegerInRange() {
+        for (String invalid : new String[] { "", " ", "-", "+1", "01", "1.0", "1e3", "12a", "\"12\"", "null",
+                "9223372036854775808", "-9223372036854775809", "99999999999999999999" }) {
+            assertThatExceptionOfType(SchemaException.class)
+                .as(invalid)
+                .isThrownBy(() -> Schemas.longs().decode(invalid.getBytes(StandardCharsets.UTF_8)))
+                .satisfies((ex) -> assertThat(ex.violations()).singleElement()
+                    .asString()
+                    .startsWith("value is not a JSON integer in the range of a long"));
+        }
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> Schemas.longs().decode(null));
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> Schemas.longs().encode(null));
     }
 }
