@@ -95,6 +95,12 @@ class WordCountStreamIntegrationTests {
                 assertThat(table.remaining()).isZero();
             });
             assertThat(view.tables().stream().mapToLong((table) -> table.written()).sum()).isEqualTo(total);
+            // Its input is written in transactions: the committed offsets are past their commit markers.
+            assertThat(view.partitions()).hasSize(3).allSatisfy((partition, state) -> {
+                assertThat(state.end()).isPositive();
+                assertThat(state.committed()).isEqualTo(state.end());
+            });
+            assertThat(view.lag()).isZero();
         });
     }
 

@@ -268,7 +268,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             checkpointIdle();
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
+        Map<TopicPartition, OffsetAndMetadata> offsets = pastMarkers(this.toCommit);
         this.toCommit.clear();
         this.lastSent.putAll(offsets);
         long sent = System.nanoTime();
@@ -290,6 +290,45 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 }
             }
         });
+    }
+
+    /**
+     * The offsets to commit, each moved to the consumer's position where the partition has nothing in flight and
+     * nothing buffered: the position is past the commit markers (and aborted records) of transactional input, which
+     * the offset after the last record is not. Committing that offset would leave the group a lag of at least one
+     * forever on input written under exactly-once (as Kafka Streams does, the position is committed instead).
+     * @param offsets the offsets the pipeline reported
+     * @return an immutable copy, moved where possible
+     */
+    private Map<TopicPartition, OffsetAndMetadata> pastMarkers(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>(offsets);
+        Set<Integer> buffered = null;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : offsets.entrySet()) {
+            TopicPartition partition = entry.getKey();
+            if (!this.progress.idle(partition.partition())) {
+                continue;
+            }
+            if (buffered == null) {
+                buffered = new HashSet<>();
+                for (ConsumerRecord<byte[], byte[]> record : this.buffer) {
+                    buffered.add(record.partition());
+                }
+            }
+            if (buffered.contains(partition.partition())) {
+                continue;
+            }
+            long position;
+            try {
+                position = this.consumer.position(partition, Duration.ZERO);
+            }
+            catch (RuntimeException ex) {
+                continue;
+            }
+            if (position > entry.getValue().offset()) {
+                moved.put(partition, new OffsetAndMetadata(position, entry.getValue().metadata()));
+            }
+        }
+        return Map.copyOf(moved);
     }
 
     /**
@@ -371,7 +410,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             this.toCommit.clear();
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
+        Map<TopicPartition, OffsetAndMetadata> offsets = pastMarkers(this.toCommit);
         this.toCommit.clear();
         long sent = System.nanoTime();
         try {
@@ -429,7 +468,7 @@ final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         if (this.toCommit.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(this.toCommit);
+        Map<TopicPartition, OffsetAndMetadata> offsets = pastMarkers(this.toCommit);
         this.toCommit.clear();
         this.lastSent.putAll(offsets);
         try {

@@ -63,6 +63,16 @@ final class PartitionProgress {
         return true;
     }
 
+    /**
+     * Whether nothing of one partition is in flight.
+     * @param partition the partition
+     * @return {@code true} if every submitted record of it finished
+     */
+    boolean idle(int partition) {
+        Progress progress = this.partitions.get(partition);
+        return progress == null || progress.inFlight() == 0;
+    }
+
     /** The partition's pipeline was rebuilt or the partition left: nothing of it is in flight any more. */
     void clear() {
         this.partitions.clear();
