@@ -36,6 +36,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.strategy.step.RecordSize;
 
 /**
  * Kafka clients built the way Boot builds its own: from {@code spring.kafka.*} and the connection details, through
@@ -123,6 +124,13 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public int maxRequestSize(Map<String, ?> overrides) {
+        Map<String, Object> properties = new HashMap<>(this.producerProperties);
+        properties.putAll(overrides);
+        return RecordSize.maxRequestSize(properties);
     }
 
     @Override

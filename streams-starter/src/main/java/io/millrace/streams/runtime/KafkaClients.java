@@ -7,6 +7,8 @@ import java.util.OptionalInt;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
+import io.millrace.streams.strategy.step.RecordSize;
+
 /**
  * Makes the Kafka clients and topics the runtime needs; the Boot glue builds them from {@code spring.kafka.*},
  * unit tests from {@code MockConsumer} and {@code MockProducer}.
@@ -43,6 +45,15 @@ public interface KafkaClients {
         properties.put("transactional.id", transactionalId);
         properties.put("enable.idempotence", true);
         return producer(clientId, properties);
+    }
+
+    /**
+     * The {@code max.request.size} of the producers made with these overrides: the largest record they send.
+     * @param overrides properties that win over the defaults
+     * @return the limit in bytes
+     */
+    default int maxRequestSize(Map<String, ?> overrides) {
+        return RecordSize.maxRequestSize(overrides);
     }
 
     /**

@@ -76,7 +76,8 @@ final class PipelineFactory implements ProcessingStrategyFactory {
         InputProcessor processor = this.definition.inputProcessor();
         List outputs = this.definition.outputs();
         if (processor instanceof BatchInputProcessor batchProcessor && this.pool == null) {
-            Route route = new Route(outputs, this.context, this.settings.retry(), produce);
+            Route route = new Route(outputs, this.context, this.settings.retry(), this.resources.maxRecordSize(),
+                    produce);
             UnbatchStep unbatch = new UnbatchStep(route);
             IngestBatch ingest = new IngestBatch(batchProcessor, this.context, this.settings.retry(), unbatch);
             StreamSettings.Batch batch = this.settings.batch();
@@ -85,12 +86,13 @@ final class PipelineFactory implements ProcessingStrategyFactory {
         }
         if (this.pool != null) {
             Task work = Ingest.task(processor, this.settings.retry()).andThen(Route.task(outputs,
-                    this.settings.retry()));
+                    this.settings.retry(), this.resources.maxRecordSize()));
             RunTaskInThreads threads = new RunTaskInThreads(work, this.pool, this.settings.workers().ordering(),
                     this.settings.maxInFlight(), produce);
             return new Decode((Schema) this.definition.inputSchema(), threads);
         }
-        Route route = new Route(outputs, this.context, this.settings.retry(), produce);
+        Route route = new Route(outputs, this.context, this.settings.retry(), this.resources.maxRecordSize(),
+                produce);
         Ingest ingest = new Ingest(processor, this.context, this.settings.retry(), route);
         return new Decode((Schema) this.definition.inputSchema(), ingest);
     }

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 import io.millrace.streams.strategy.step.DeadLetters;
 import io.millrace.streams.strategy.step.PipelineListener;
+import io.millrace.streams.strategy.step.RecordSize;
 import io.millrace.streams.table.Tables;
 
 /**
@@ -19,10 +20,22 @@ import io.millrace.streams.table.Tables;
  * @param listener the stream's counters: pass it to {@code Produce} so the endpoint and metrics count records
  * @param clock the clock
  * @param tables the stream's tables in this instance: hand them to the workers' contexts
+ * @param maxRecordSize the producer's {@code max.request.size}: pass it to {@code Route}, which dead-letters a
+ * record whose output or table write is larger instead of letting the send fail (under exactly-once, the
+ * transaction with it)
  */
 public record StreamResources(StreamDefinition definition, StreamSettings settings,
         Producer<byte[], byte[]> producer, DeadLetters deadLetters, PipelineListener listener, Clock clock,
-        Tables tables) {
+        Tables tables, int maxRecordSize) {
+
+    /**
+     * Resources with the producer's default {@code max.request.size}.
+     */
+    public StreamResources(StreamDefinition definition, StreamSettings settings, Producer<byte[], byte[]> producer,
+            DeadLetters deadLetters, PipelineListener listener, Clock clock, Tables tables) {
+        this(definition, settings, producer, deadLetters, listener, clock, tables,
+                RecordSize.DEFAULT_MAX_REQUEST_SIZE);
+    }
 
     /**
      * Resources of a stream without tables.

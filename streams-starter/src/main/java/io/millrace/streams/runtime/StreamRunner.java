@@ -298,7 +298,8 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 Producer<byte[], byte[]> producer = createProducer(clientId, i);
                 undo.add(() -> this.clients.close(producer, Duration.ZERO));
                 ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition,
-                        this.settings, producer, deadLetters, this.stats, this.clock, tables));
+                        this.settings, producer, deadLetters, this.stats, this.clock, tables,
+                        this.clients.maxRequestSize(this.settings.producer())));
                 ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
                         new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()),
                         this.settings, this.stats, this, tables, exactlyOnce() ? new Transaction(producer) : null);

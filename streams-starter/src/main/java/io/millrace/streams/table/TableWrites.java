@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.AbstractRecords;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.RecordBatch;
 
 import io.millrace.streams.table.store.KeyValue;
 
@@ -18,6 +22,8 @@ public final class TableWrites {
 
     /** What {@link #lookup} returns for a key this record did not write. */
     public static final byte[] NOT_WRITTEN = new byte[0];
+
+    private static final Header[] NO_HEADERS = new Header[0];
 
     private final List<Write> writes = new ArrayList<>();
 
@@ -82,6 +88,26 @@ public final class TableWrites {
         for (int i = this.writes.size() - 1; i >= mark; i--) {
             this.writes.remove(i);
         }
+    }
+
+    /**
+     * Whether a write's changelog record would be larger than the producer sends.
+     * @param maxRecordSize the producer's {@code max.request.size}, {@link Integer#MAX_VALUE} for no limit
+     * @return why one is too large, or {@code null} if none is
+     */
+    public String tooLarge(int maxRecordSize) {
+        if (maxRecordSize == Integer.MAX_VALUE) {
+            return null;
+        }
+        for (Write write : this.writes) {
+            int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
+                    CompressionType.NONE, write.key, write.value, NO_HEADERS);
+            if (size > maxRecordSize) {
+                return "The changelog record of table '" + write.table.definition().name() + "' is " + size
+                        + " bytes, more than the producer's max.request.size (" + maxRecordSize + ")";
+            }
+        }
+        return null;
     }
 
     /** Forgets every write: the record failed. */

@@ -16,11 +16,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import io.millrace.streams.it.TableTestApplication.Scenario;
 import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.runtime.StreamManager;
+import io.millrace.streams.runtime.StreamState;
 import io.millrace.streams.runtime.StreamView;
 import io.millrace.streams.table.TablePartitionView;
 import io.millrace.streams.table.store.StateDirectory;
 import io.millrace.streams.test.TestKafka;
 
+import static io.millrace.streams.it.TableTestApplication.HUGE;
 import static io.millrace.streams.it.TableTestApplication.POISON;
 import static io.millrace.streams.it.TableTestApplication.STREAM;
 import static io.millrace.streams.it.TableTestApplication.exactly;
@@ -31,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A table under {@code exactly-once} against a real broker: a record whose processor counts, then fails, is
- * dead-lettered and leaves its count untouched, in the outputs, the changelog and the store; a full restore reads
- * only committed changelog records.
+ * A table under {@code exactly-once} against a real broker: a record whose processor counts, then fails, and one
+ * whose output is larger than the producer sends, are dead-lettered and leave their counts untouched, in the
+ * outputs, the changelog and the store, and the transactions around them commit; a full restore reads only
+ * committed changelog records.
  */
 class TableExactlyOnceIntegrationTests {
 
@@ -53,6 +56,7 @@ class TableExactlyOnceIntegrationTests {
         List<String> valid = words(5, 4);
         List<String> sent = new ArrayList<>(valid);
         sent.add(valid.size() / 2, POISON + "w2");
+        sent.add(valid.size() / 3, HUGE + "w3");
         Map<String, Long> totals = tally(valid);
 
         ConfigurableApplicationContext first = start(scenario, stateDir);
@@ -61,14 +65,18 @@ class TableExactlyOnceIntegrationTests {
         scenario.send(sent);
         assertThat(scenario.awaitOutputs(valid.size())).isEqualTo(exactly(totals));
         List<ConsumerRecord<byte[], byte[]>> deadLetters = TestKafka.readUntil(scenario.deadLetters(),
-                (records) -> !records.isEmpty(), Duration.ofSeconds(30));
-        assertThat(deadLetters).singleElement().satisfies((record) -> {
-            assertThat(TestKafka.utf8(record.key())).isEqualTo("w2");
-            assertThat(TestKafka.utf8(record.value())).isEqualTo(POISON + "w2");
-        });
+                (records) -> records.size() >= 2, Duration.ofSeconds(30));
+        assertThat(deadLetters).extracting((record) -> TestKafka.utf8(record.value()) + " "
+                + TestKafka.utf8(record.headers().lastHeader("millrace_dlt-reason").value()))
+            .containsExactlyInAnyOrder(POISON + "w2 PROCESSOR_FAILED", HUGE + "w3 OUTPUT_FAILED");
+        assertThat(deadLetters).filteredOn((record) -> TestKafka.utf8(record.value()).startsWith(HUGE))
+            .singleElement()
+            .satisfies((record) -> assertThat(TestKafka.utf8(record.headers().lastHeader("kafka_dlt-exception-message")
+                .value())).contains("max.request.size"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             StreamView view = manager.stream(STREAM).orElseThrow();
-            assertThat(view.deadLettered()).isEqualTo(1);
+            assertThat(view.state()).isEqualTo(StreamState.RUNNING);
+            assertThat(view.deadLettered()).isEqualTo(2);
             assertThat(view.processed()).isEqualTo(sent.size());
             assertThat(view.tables().stream().mapToLong(TablePartitionView::written).sum()).isEqualTo(valid.size());
         });
@@ -98,7 +106,7 @@ class TableExactlyOnceIntegrationTests {
         second.close();
         assertThat(scenario.outputs()).isEqualTo(exactly(totals));
         assertThat(scenario.changelogContents()).isEqualTo(totals);
-        assertThat(TestKafka.readAll(scenario.deadLetters())).hasSize(1);
+        assertThat(TestKafka.readAll(scenario.deadLetters())).hasSize(2);
     }
 
     private ConfigurableApplicationContext start(Scenario scenario, Path stateDir) {

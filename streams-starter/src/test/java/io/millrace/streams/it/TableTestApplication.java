@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * One instance of a counting stream with a RocksDB table, for the table integration tests: stream {@code counting}
  * reads words (key and value the word) from {@code test.input}, adds one to the word's count in table
  * {@code counts}, and sends {@code word=count} keyed by the word to {@code test.output}. A value
- * {@code poison:<word>} adds one to the word's count, then fails.
+ * {@code poison:<word>} adds one to the word's count, then fails; {@code huge:<word>} adds one, then makes an
+ * output larger than the producer's {@code max.request.size}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -52,6 +53,8 @@ public class TableTestApplication {
     static final String TABLE = "counts";
 
     static final String POISON = "poison:";
+
+    static final String HUGE = "huge:";
 
     @Bean
     StreamDefinition countingStream(Environment environment) {
@@ -71,10 +74,13 @@ public class TableTestApplication {
         public String ingest(String word, StreamContext context) {
             Table<String, Long> counts = context.table(TABLE);
             boolean poisoned = word.startsWith(POISON);
-            String key = poisoned ? word.substring(POISON.length()) : word;
+            String key = Scenario.key(word);
             long count = counts.merge(key, 1L, Long::sum);
             if (poisoned) {
                 throw new IllegalStateException("poisoned after counting " + key + " to " + count);
+            }
+            if (word.startsWith(HUGE)) {
+                return key + "=" + count + " " + "x".repeat(1_100_000);
             }
             return key + "=" + count;
         }
@@ -127,8 +133,11 @@ public class TableTestApplication {
             TestKafka.send(this.input, words.stream().map((word) -> new String[] { key(word), word }).toList());
         }
 
-        private static String key(String word) {
-            return word.startsWith(POISON) ? word.substring(POISON.length()) : word;
+        static String key(String word) {
+            if (word.startsWith(POISON)) {
+                return word.substring(POISON.length());
+            }
+            return word.startsWith(HUGE) ? word.substring(HUGE.length()) : word;
         }
 
         /**

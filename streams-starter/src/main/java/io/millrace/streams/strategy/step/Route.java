@@ -8,6 +8,7 @@ import java.util.function.IntSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 import io.millrace.streams.processor.Emitter;
 import io.millrace.streams.processor.FlatOutputProcessor;
@@ -22,7 +23,9 @@ import io.millrace.streams.table.TableWrites;
  * Runs every output processor on each message and encodes what they emit into records for their topics.
  *
  * <p>All or nothing: if an output processor fails after its retries, or an output fails its schema, the input
- * record is dead-lettered and none of its outputs is sent, so a replay never produces half of a record.
+ * record is dead-lettered and none of its outputs is sent, so a replay never produces half of a record. The same
+ * goes for an output or table write larger than the producer's {@code max.request.size} (see {@link RecordSize}):
+ * its table writes are dropped with it.
  *
  * @param <I> the type the input processor returns
  */
@@ -34,8 +37,10 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
 
     private final RetryPolicy retry;
 
+    private final int maxRecordSize;
+
     /**
-     * Creates the step.
+     * Creates the step, without a record size limit.
      * @param outputs the stream's outputs
      * @param context the worker's context
      * @param retry how processor failures are retried
@@ -43,15 +48,29 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
      */
     public Route(List<Output<I, ?>> outputs, WorkerContext context, RetryPolicy retry,
             ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
+        this(outputs, context, retry, RecordSize.UNLIMITED, next);
+    }
+
+    /**
+     * Creates the step.
+     * @param outputs the stream's outputs
+     * @param context the worker's context
+     * @param retry how processor failures are retried
+     * @param maxRecordSize the producer's {@code max.request.size}: a larger record dead-letters its input
+     * @param next the next step
+     */
+    public Route(List<Output<I, ?>> outputs, WorkerContext context, RetryPolicy retry, int maxRecordSize,
+            ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
         super(next);
         this.outputs = List.copyOf(outputs);
         this.context = context;
         this.retry = retry;
+        this.maxRecordSize = maxRecordSize;
     }
 
     @Override
     Message<List<ProducerRecord<byte[], byte[]>>> process(Message<I> message) {
-        return run(this.outputs, this.retry, message, this.context);
+        return run(this.outputs, this.retry, this.maxRecordSize, message, this.context);
     }
 
     /**
@@ -63,16 +82,35 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
      */
     public static <I> Task<I, List<ProducerRecord<byte[], byte[]>>> task(List<Output<I, ?>> outputs,
             RetryPolicy retry) {
+        return task(outputs, retry, RecordSize.UNLIMITED);
+    }
+
+    /**
+     * The outputs as a task for {@link RunTaskInThreads}, with a record size limit.
+     * @param outputs the stream's outputs
+     * @param retry how processor failures are retried
+     * @param maxRecordSize the producer's {@code max.request.size}: a larger record dead-letters its input
+     * @param <I> the type the input processor returns
+     * @return the task
+     */
+    public static <I> Task<I, List<ProducerRecord<byte[], byte[]>>> task(List<Output<I, ?>> outputs,
+            RetryPolicy retry, int maxRecordSize) {
         List<Output<I, ?>> copy = List.copyOf(outputs);
-        return (message, context) -> run(copy, retry, message, context);
+        return (message, context) -> run(copy, retry, maxRecordSize, message, context);
     }
 
     private static <I> Message<List<ProducerRecord<byte[], byte[]>>> run(List<Output<I, ?>> outputs,
-            RetryPolicy retry, Message<I> message, WorkerContext context) {
+            RetryPolicy retry, int maxRecordSize, Message<I> message, WorkerContext context) {
         TableWrites writes = context.writes();
         if (!message.hasPayload()) {
             if (message.isFiltered() && !writes.isEmpty()) {
                 // The input processor dropped the record after writing tables: the writes still count.
+                String tooLarge = writes.tooLarge(maxRecordSize);
+                if (tooLarge != null) {
+                    writes.discard();
+                    return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
+                            new RecordTooLargeException(tooLarge)));
+                }
                 List<ProducerRecord<byte[], byte[]>> changes = new ArrayList<>(2);
                 writes.finish(changes);
                 return message.withPayload(changes);
@@ -87,6 +125,12 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
             for (Output<I, ?> output : outputs) {
                 output.emit(message.payload(), origin, context, retry, records);
             }
+            String tooLarge = tooLarge(records, writes, maxRecordSize);
+            if (tooLarge != null) {
+                writes.discard();
+                return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
+                        new RecordTooLargeException(tooLarge)));
+            }
             writes.finish(records);
             return message.withPayload(records);
         }
@@ -97,6 +141,21 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         finally {
             context.setRecord(null);
         }
+    }
+
+    private static String tooLarge(List<ProducerRecord<byte[], byte[]>> records, TableWrites writes,
+            int maxRecordSize) {
+        if (maxRecordSize == RecordSize.UNLIMITED) {
+            return null;
+        }
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            int size = RecordSize.upperBound(record);
+            if (size > maxRecordSize) {
+                return "The output record for " + record.topic() + " is " + size
+                        + " bytes, more than the producer's max.request.size (" + maxRecordSize + ")";
+            }
+        }
+        return writes.tooLarge(maxRecordSize);
     }
 
     /**

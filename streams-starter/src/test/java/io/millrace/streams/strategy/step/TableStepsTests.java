@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
@@ -16,6 +17,7 @@ import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.table.ChangelogRecord;
 import io.millrace.streams.table.Table;
+import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TestTables;
 
 import static io.millrace.streams.strategy.step.TestRecords.record;
@@ -30,7 +32,10 @@ class TableStepsTests {
 
     private static final RetryPolicy THREE_ATTEMPTS = new RetryPolicy(3, Duration.ZERO, 1, Duration.ZERO);
 
-    private final TestTables tables = new TestTables(false, COUNTS);
+    private static final TableDefinition<String, String> NAMES = TableDefinition.of("names", Schemas.string(),
+            Schemas.string());
+
+    private final TestTables tables = new TestTables(false, COUNTS, NAMES);
 
     private final WorkerContext context = new WorkerContext("fruit", Map.of(), this.tables);
 
@@ -143,6 +148,44 @@ class TableStepsTests {
         assertThat(this.next.submitted).singleElement().satisfies((message) -> assertThat(message.invalid().reason())
             .isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED));
         assertThat(count(0, "apple")).isNull();
+        assertThat(this.context.writes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOutputLargerThanTheProducerSendsDeadLettersTheRecordAndDropsItsWrites() {
+        List<Route.Output<String, ?>> outputs = List.of(Route.Output.of("out", Schemas.string(),
+                (OutputProcessor<String, String>) (fruit) -> fruit.repeat(200)));
+        Route<String> route = new Route<>(outputs, this.context, THREE_ATTEMPTS, 1000, this.next);
+        new Ingest<>(this.counting, this.context, THREE_ATTEMPTS, route).submit(payload(0, 0, "apple"));
+        new Ingest<>(this.counting, this.context, THREE_ATTEMPTS, route).submit(payload(0, 1, "fig"));
+        assertThat(this.next.submitted).hasSize(2);
+        assertThat(this.next.submitted.get(0).invalid()).satisfies((invalid) -> {
+            assertThat(invalid.reason()).isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED);
+            assertThat(invalid.getCause()).isInstanceOf(RecordTooLargeException.class)
+                .hasMessageContaining("The output record for out is")
+                .hasMessageContaining("max.request.size (1000)");
+        });
+        assertThat(count(0, "apple")).isNull();
+        assertThat(this.next.submitted.get(1).invalid()).isNull();
+        assertThat(count(0, "fig")).isEqualTo(1L);
+        assertThat(this.context.writes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aTableWriteLargerThanTheProducerSendsDeadLettersTheRecordEvenIfItIsFiltered() {
+        InputProcessor<String, String> hoard = (fruit, context) -> {
+            context.<String, String>table("names").put(fruit, fruit.repeat(300));
+            return fruit.startsWith("drop") ? null : fruit;
+        };
+        Route<String> route = new Route<>(this.echo, this.context, THREE_ATTEMPTS, 1000, this.next);
+        new Ingest<>(hoard, this.context, THREE_ATTEMPTS, route).submit(payload(0, 0, "apple"));
+        new Ingest<>(hoard, this.context, THREE_ATTEMPTS, route).submit(payload(0, 1, "drop-apple"));
+        assertThat(this.next.submitted).hasSize(2).allSatisfy((message) -> {
+            assertThat(message.invalid().reason()).isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED);
+            assertThat(message.invalid().getCause()).isInstanceOf(RecordTooLargeException.class)
+                .hasMessageContaining("The changelog record of table 'names' is");
+        });
+        assertThat(this.tables.partition("names", 0).get(TestTables.utf8("apple"))).isNull();
         assertThat(this.context.writes().isEmpty()).isTrue();
     }
 
