@@ -1,8 +1,10 @@
 package io.millrace.streams.autoconfigure;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -13,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -22,10 +26,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
@@ -36,6 +45,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.strategy.step.RecordLimits;
 import io.millrace.streams.strategy.step.RecordSize;
 
 /**
@@ -44,6 +54,8 @@ import io.millrace.streams.strategy.step.RecordSize;
  * do for any Boot Kafka client), and topics through the {@link KafkaAdmin}'s configuration.
  */
 public final class SpringKafkaClients implements KafkaClients, DisposableBean {
+
+    private static final Logger logger = LoggerFactory.getLogger(SpringKafkaClients.class);
 
     private static final long ADMIN_TIMEOUT_SECONDS = 10;
 
@@ -131,6 +143,43 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
         Map<String, Object> properties = new HashMap<>(this.producerProperties);
         properties.putAll(overrides);
         return RecordSize.maxRequestSize(properties);
+    }
+
+    /**
+     * Reads the topics' {@code max.message.bytes} (their own or the broker's default) unless the producers compress.
+     * A topic that cannot be described yet (not created, not authorized) keeps the producer's limit.
+     */
+    @Override
+    public RecordLimits recordLimits(Map<String, ?> overrides, Collection<String> topics) {
+        Map<String, Object> properties = new HashMap<>(this.producerProperties);
+        properties.putAll(overrides);
+        RecordLimits limits = RecordLimits.of(RecordSize.maxRequestSize(properties));
+        Object compression = properties.get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
+        if (topics.isEmpty()
+                || (compression != null && !"none".equalsIgnoreCase(compression.toString().trim()))) {
+            return limits;
+        }
+        Map<ConfigResource, KafkaFuture<Config>> configs = admin().describeConfigs(new LinkedHashSet<>(topics)
+            .stream().map((topic) -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList()).values();
+        Map<String, Integer> maxMessageBytes = new HashMap<>();
+        configs.forEach((resource, future) -> {
+            try {
+                ConfigEntry entry = future.get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    maxMessageBytes.put(resource.name(), Integer.parseInt(entry.value().trim()));
+                }
+            }
+            catch (ExecutionException | TimeoutException | NumberFormatException ex) {
+                logger.info("No max.message.bytes for topic '{}' ({}): its records are checked against the "
+                        + "producer's max.request.size only", resource.name(),
+                        (ex instanceof ExecutionException) ? ex.getCause().toString() : ex.toString());
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        return limits.withTopicLimits(maxMessageBytes);
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.millrace.streams.runtime;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalInt;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
+import io.millrace.streams.strategy.step.RecordLimits;
 import io.millrace.streams.strategy.step.RecordSize;
 
 /**
@@ -54,6 +56,18 @@ public interface KafkaClients {
      */
     default int maxRequestSize(Map<String, ?> overrides) {
         return RecordSize.maxRequestSize(overrides);
+    }
+
+    /**
+     * The largest record each topic takes from the producers made with these overrides: their
+     * {@code max.request.size}, or a topic's {@code max.message.bytes} where it is smaller and the producers do not
+     * compress (a compressed batch may fit a limit its records exceed, so no topic limit is known to hold then).
+     * @param overrides properties that win over the defaults
+     * @param topics the topics the producers write to
+     * @return the limits; by default {@code max.request.size} alone
+     */
+    default RecordLimits recordLimits(Map<String, ?> overrides, Collection<String> topics) {
+        return RecordLimits.of(maxRequestSize(overrides));
     }
 
     /**

@@ -76,7 +76,7 @@ final class PipelineFactory implements ProcessingStrategyFactory {
         InputProcessor processor = this.definition.inputProcessor();
         List outputs = this.definition.outputs();
         if (processor instanceof BatchInputProcessor batchProcessor && this.pool == null) {
-            Route route = new Route(outputs, this.context, this.settings.retry(), this.resources.maxRecordSize(),
+            Route route = new Route(outputs, this.context, this.settings.retry(), this.resources.recordLimits(),
                     produce);
             UnbatchStep unbatch = new UnbatchStep(route);
             IngestBatch ingest = new IngestBatch(batchProcessor, this.context, this.settings.retry(), unbatch);
@@ -86,12 +86,12 @@ final class PipelineFactory implements ProcessingStrategyFactory {
         }
         if (this.pool != null) {
             Task work = Ingest.task(processor, this.settings.retry()).andThen(Route.task(outputs,
-                    this.settings.retry(), this.resources.maxRecordSize()));
+                    this.settings.retry(), this.resources.recordLimits()));
             RunTaskInThreads threads = new RunTaskInThreads(work, this.pool, this.settings.workers().ordering(),
                     this.settings.maxInFlight(), produce);
             return new Decode((Schema) this.definition.inputSchema(), threads);
         }
-        Route route = new Route(outputs, this.context, this.settings.retry(), this.resources.maxRecordSize(),
+        Route route = new Route(outputs, this.context, this.settings.retry(), this.resources.recordLimits(),
                 produce);
         Ingest ingest = new Ingest(processor, this.context, this.settings.retry(), route);
         return new Decode((Schema) this.definition.inputSchema(), ingest);

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 import io.millrace.streams.strategy.step.DeadLetters;
 import io.millrace.streams.strategy.step.PipelineListener;
+import io.millrace.streams.strategy.step.RecordLimits;
 import io.millrace.streams.strategy.step.RecordSize;
 import io.millrace.streams.table.Tables;
 
@@ -20,13 +21,21 @@ import io.millrace.streams.table.Tables;
  * @param listener the stream's counters: pass it to {@code Produce} so the endpoint and metrics count records
  * @param clock the clock
  * @param tables the stream's tables in this instance: hand them to the workers' contexts
- * @param maxRecordSize the producer's {@code max.request.size}: pass it to {@code Route}, which dead-letters a
- * record whose output or table write is larger instead of letting the send fail (under exactly-once, the
- * transaction with it)
+ * @param recordLimits the largest record each topic takes (the producer's {@code max.request.size}, or a topic's
+ * smaller {@code max.message.bytes}): pass them to {@code Route}, which dead-letters a record whose output or table
+ * write is larger instead of letting the send fail (under exactly-once, the transaction with it)
  */
 public record StreamResources(StreamDefinition definition, StreamSettings settings,
         Producer<byte[], byte[]> producer, DeadLetters deadLetters, PipelineListener listener, Clock clock,
-        Tables tables, int maxRecordSize) {
+        Tables tables, RecordLimits recordLimits) {
+
+    /**
+     * Resources whose records are limited by the producer's {@code max.request.size} only.
+     */
+    public StreamResources(StreamDefinition definition, StreamSettings settings, Producer<byte[], byte[]> producer,
+            DeadLetters deadLetters, PipelineListener listener, Clock clock, Tables tables, int maxRecordSize) {
+        this(definition, settings, producer, deadLetters, listener, clock, tables, RecordLimits.of(maxRecordSize));
+    }
 
     /**
      * Resources with the producer's default {@code max.request.size}.
@@ -47,5 +56,14 @@ public record StreamResources(StreamDefinition definition, StreamSettings settin
 
     public StreamResources {
         tables = (tables != null) ? tables : Tables.NONE;
+        recordLimits = (recordLimits != null) ? recordLimits : RecordLimits.of(RecordSize.DEFAULT_MAX_REQUEST_SIZE);
+    }
+
+    /**
+     * The producer's {@code max.request.size}.
+     * @return the limit in bytes
+     */
+    public int maxRecordSize() {
+        return this.recordLimits.maxRequestSize();
     }
 }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.strategy.step.DeadLetters;
+import io.millrace.streams.strategy.step.RecordLimits;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TableManager;
 import io.millrace.streams.table.TablePartitionView;
@@ -201,6 +202,20 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
         }
     }
 
+    /** The largest record each output and changelog topic takes, read once per start. */
+    private RecordLimits recordLimits() {
+        Set<String> topics = new LinkedHashSet<>(this.definition.outputTopics());
+        for (TableDefinition<?, ?> table : this.definition.tables()) {
+            topics.add(table.changelogTopic(this.applicationId));
+        }
+        RecordLimits limits = this.clients.recordLimits(this.settings.producer(), topics);
+        if (!limits.topicLimits().isEmpty()) {
+            logger.info("Stream '{}': records above their topic's max.message.bytes {} are dead-lettered before "
+                    + "they are sent", name(), limits.topicLimits());
+        }
+        return limits;
+    }
+
     /** A changelog must have the input's partitions: table partition p follows input partition p. */
     private void checkChangelogs(int partitions) {
         for (TableDefinition<?, ?> table : this.definition.tables()) {
@@ -275,6 +290,7 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 undo.add(tables::close);
             }
             this.tables = tables;
+            RecordLimits recordLimits = recordLimits();
             int standbyReplicas = (tables != null) ? this.stateResources.config().standbyReplicas() : 0;
             for (int i = 0; i < this.settings.concurrency(); i++) {
                 String clientId = (standbyReplicas > 0)
@@ -298,8 +314,7 @@ final class StreamRunner implements ConsumerLoop.LoopListener {
                 Producer<byte[], byte[]> producer = createProducer(clientId, i);
                 undo.add(() -> this.clients.close(producer, Duration.ZERO));
                 ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition,
-                        this.settings, producer, deadLetters, this.stats, this.clock, tables,
-                        this.clients.maxRequestSize(this.settings.producer())));
+                        this.settings, producer, deadLetters, this.stats, this.clock, tables, recordLimits));
                 ConsumerLoop loop = new ConsumerLoop(this.definition.input(), consumer,
                         new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()),
                         this.settings, this.stats, this, tables, exactlyOnce() ? new Transaction(producer) : null);

@@ -99,15 +99,39 @@ public final class TableWrites {
         if (maxRecordSize == Integer.MAX_VALUE) {
             return null;
         }
+        return tooLarge((table, topic, size) -> (size <= maxRecordSize) ? null
+                : "The changelog record of table '" + table + "' is " + size
+                        + " bytes, more than the producer's max.request.size (" + maxRecordSize + ")");
+    }
+
+    /**
+     * Checks the size of every write's changelog record.
+     * @param check says why a record of a table, for a changelog topic, of a size, is too large, or {@code null}
+     * @return the first reason, or {@code null} if every record fits
+     */
+    public String tooLarge(SizeCheck check) {
         for (Write write : this.writes) {
             int size = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
                     CompressionType.NONE, write.key, write.value, NO_HEADERS);
-            if (size > maxRecordSize) {
-                return "The changelog record of table '" + write.table.definition().name() + "' is " + size
-                        + " bytes, more than the producer's max.request.size (" + maxRecordSize + ")";
+            String reason = check.tooLarge(write.table.definition().name(), write.table.changelogTopic(), size);
+            if (reason != null) {
+                return reason;
             }
         }
         return null;
+    }
+
+    /** Checks the size of a changelog record. */
+    @FunctionalInterface
+    public interface SizeCheck {
+
+        /**
+         * @param table the table's name
+         * @param topic its changelog topic
+         * @param size the record's upper bound in bytes, as the producer reckons it
+         * @return why it is too large, or {@code null} if it fits
+         */
+        String tooLarge(String table, String topic, int size);
     }
 
     /** Forgets every write: the record failed. */

@@ -22,6 +22,7 @@ import io.millrace.streams.table.TablePartitionView;
 import io.millrace.streams.table.store.StateDirectory;
 import io.millrace.streams.test.TestKafka;
 
+import static io.millrace.streams.it.TableTestApplication.BIG;
 import static io.millrace.streams.it.TableTestApplication.HUGE;
 import static io.millrace.streams.it.TableTestApplication.POISON;
 import static io.millrace.streams.it.TableTestApplication.STREAM;
@@ -35,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A table under {@code exactly-once} against a real broker: a record whose processor counts, then fails, and one
  * whose output is larger than the producer sends, are dead-lettered and leave their counts untouched, in the
- * outputs, the changelog and the store, and the transactions around them commit; a full restore reads only
- * committed changelog records.
+ * outputs, the changelog and the store, and the transactions around them commit (so is one larger than its output
+ * topic's {@code max.message.bytes}); a full restore reads only committed changelog records.
  */
 class TableExactlyOnceIntegrationTests {
 
@@ -107,6 +108,41 @@ class TableExactlyOnceIntegrationTests {
         assertThat(scenario.outputs()).isEqualTo(exactly(totals));
         assertThat(scenario.changelogContents()).isEqualTo(totals);
         assertThat(TestKafka.readAll(scenario.deadLetters())).hasSize(2);
+    }
+
+    @Test
+    void anOutputAboveItsTopicsMaxMessageBytesIsDeadLetteredBeforeTheBrokerRefusesIt(@TempDir Path stateDir) {
+        Scenario scenario = Scenario.create("eos-narrow", 2);
+        // Below the producer's max.request.size (1 MB): only the broker would refuse a 30,000-byte record.
+        TestKafka.createTopic(scenario.output(), 2, Map.of("max.message.bytes", "20000"));
+        List<String> valid = words(3, 3);
+        List<String> sent = new ArrayList<>(valid);
+        sent.add(valid.size() / 2, BIG + "w1");
+        Map<String, Long> totals = tally(valid);
+
+        ConfigurableApplicationContext context = start(scenario, stateDir);
+        StreamManager manager = context.getBean(StreamManager.class);
+        scenario.send(sent);
+        assertThat(scenario.awaitOutputs(valid.size())).isEqualTo(exactly(totals));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = TestKafka.readUntil(scenario.deadLetters(),
+                (records) -> !records.isEmpty(), Duration.ofSeconds(30));
+        assertThat(deadLetters).singleElement()
+            .satisfies((record) -> {
+                assertThat(TestKafka.utf8(record.value())).isEqualTo(BIG + "w1");
+                assertThat(TestKafka.header(record, "millrace_dlt-reason")).isEqualTo("OUTPUT_FAILED");
+                assertThat(TestKafka.header(record, "kafka_dlt-exception-message"))
+                    .contains("The output record for " + scenario.output())
+                    .contains("the topic's max.message.bytes (20000)");
+            });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamView view = manager.stream(STREAM).orElseThrow();
+            assertThat(view.state()).isEqualTo(StreamState.RUNNING);
+            assertThat(view.deadLettered()).isEqualTo(1);
+            assertThat(view.processed()).isEqualTo(sent.size());
+        });
+        context.close();
+        assertThat(scenario.changelogContents()).isEqualTo(totals);
+        assertThat(scenario.outputs()).isEqualTo(exactly(totals));
     }
 
     private ConfigurableApplicationContext start(Scenario scenario, Path stateDir) {

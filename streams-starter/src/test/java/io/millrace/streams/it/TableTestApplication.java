@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * reads words (key and value the word) from {@code test.input}, adds one to the word's count in table
  * {@code counts}, and sends {@code word=count} keyed by the word to {@code test.output}. A value
  * {@code poison:<word>} adds one to the word's count, then fails; {@code huge:<word>} adds one, then makes an
- * output larger than the producer's {@code max.request.size}.
+ * output larger than the producer's {@code max.request.size}; {@code big:<word>} one of 30,000 bytes, which only a
+ * topic with a smaller {@code max.message.bytes} refuses.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -55,6 +56,8 @@ public class TableTestApplication {
     static final String POISON = "poison:";
 
     static final String HUGE = "huge:";
+
+    static final String BIG = "big:";
 
     @Bean
     StreamDefinition countingStream(Environment environment) {
@@ -81,6 +84,9 @@ public class TableTestApplication {
             }
             if (word.startsWith(HUGE)) {
                 return key + "=" + count + " " + "x".repeat(1_100_000);
+            }
+            if (word.startsWith(BIG)) {
+                return key + "=" + count + " " + "x".repeat(30_000);
             }
             return key + "=" + count;
         }
@@ -136,6 +142,9 @@ public class TableTestApplication {
         static String key(String word) {
             if (word.startsWith(POISON)) {
                 return word.substring(POISON.length());
+            }
+            if (word.startsWith(BIG)) {
+                return word.substring(BIG.length());
             }
             return word.startsWith(HUGE) ? word.substring(HUGE.length()) : word;
         }

@@ -47,8 +47,13 @@ public final class TestKafka {
     }
 
     public static void createTopic(String topic, int partitions) {
+        createTopic(topic, partitions, Map.of());
+    }
+
+    public static void createTopic(String topic, int partitions, Map<String, String> config) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(config))).all()
+                .get(30, TimeUnit.SECONDS);
         }
         catch (Exception ex) {
             throw new IllegalStateException("Cannot create topic " + topic, ex);

@@ -24,8 +24,8 @@ import io.millrace.streams.table.TableWrites;
  *
  * <p>All or nothing: if an output processor fails after its retries, or an output fails its schema, the input
  * record is dead-lettered and none of its outputs is sent, so a replay never produces half of a record. The same
- * goes for an output or table write larger than the producer's {@code max.request.size} (see {@link RecordSize}):
- * its table writes are dropped with it.
+ * goes for an output or table write larger than its topic takes (the producer's {@code max.request.size}, or the
+ * topic's {@code max.message.bytes} if smaller; see {@link RecordLimits}): its table writes are dropped with it.
  *
  * @param <I> the type the input processor returns
  */
@@ -37,7 +37,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
 
     private final RetryPolicy retry;
 
-    private final int maxRecordSize;
+    private final RecordLimits limits;
 
     /**
      * Creates the step, without a record size limit.
@@ -48,7 +48,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
      */
     public Route(List<Output<I, ?>> outputs, WorkerContext context, RetryPolicy retry,
             ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
-        this(outputs, context, retry, RecordSize.UNLIMITED, next);
+        this(outputs, context, retry, RecordLimits.UNLIMITED, next);
     }
 
     /**
@@ -61,16 +61,29 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
      */
     public Route(List<Output<I, ?>> outputs, WorkerContext context, RetryPolicy retry, int maxRecordSize,
             ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
+        this(outputs, context, retry, RecordLimits.of(maxRecordSize), next);
+    }
+
+    /**
+     * Creates the step.
+     * @param outputs the stream's outputs
+     * @param context the worker's context
+     * @param retry how processor failures are retried
+     * @param limits the largest record each topic takes: a larger record dead-letters its input
+     * @param next the next step
+     */
+    public Route(List<Output<I, ?>> outputs, WorkerContext context, RetryPolicy retry, RecordLimits limits,
+            ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
         super(next);
         this.outputs = List.copyOf(outputs);
         this.context = context;
         this.retry = retry;
-        this.maxRecordSize = maxRecordSize;
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     @Override
     Message<List<ProducerRecord<byte[], byte[]>>> process(Message<I> message) {
-        return run(this.outputs, this.retry, this.maxRecordSize, message, this.context);
+        return run(this.outputs, this.retry, this.limits, message, this.context);
     }
 
     /**
@@ -82,7 +95,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
      */
     public static <I> Task<I, List<ProducerRecord<byte[], byte[]>>> task(List<Output<I, ?>> outputs,
             RetryPolicy retry) {
-        return task(outputs, retry, RecordSize.UNLIMITED);
+        return task(outputs, retry, RecordLimits.UNLIMITED);
     }
 
     /**
@@ -95,17 +108,31 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
      */
     public static <I> Task<I, List<ProducerRecord<byte[], byte[]>>> task(List<Output<I, ?>> outputs,
             RetryPolicy retry, int maxRecordSize) {
+        return task(outputs, retry, RecordLimits.of(maxRecordSize));
+    }
+
+    /**
+     * The outputs as a task for {@link RunTaskInThreads}, with the largest record each topic takes.
+     * @param outputs the stream's outputs
+     * @param retry how processor failures are retried
+     * @param limits the largest record each topic takes: a larger record dead-letters its input
+     * @param <I> the type the input processor returns
+     * @return the task
+     */
+    public static <I> Task<I, List<ProducerRecord<byte[], byte[]>>> task(List<Output<I, ?>> outputs,
+            RetryPolicy retry, RecordLimits limits) {
         List<Output<I, ?>> copy = List.copyOf(outputs);
-        return (message, context) -> run(copy, retry, maxRecordSize, message, context);
+        Objects.requireNonNull(limits, "limits");
+        return (message, context) -> run(copy, retry, limits, message, context);
     }
 
     private static <I> Message<List<ProducerRecord<byte[], byte[]>>> run(List<Output<I, ?>> outputs,
-            RetryPolicy retry, int maxRecordSize, Message<I> message, WorkerContext context) {
+            RetryPolicy retry, RecordLimits limits, Message<I> message, WorkerContext context) {
         TableWrites writes = context.writes();
         if (!message.hasPayload()) {
             if (message.isFiltered() && !writes.isEmpty()) {
                 // The input processor dropped the record after writing tables: the writes still count.
-                String tooLarge = writes.tooLarge(maxRecordSize);
+                String tooLarge = tooLarge(writes, limits);
                 if (tooLarge != null) {
                     writes.discard();
                     return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
@@ -125,7 +152,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
             for (Output<I, ?> output : outputs) {
                 output.emit(message.payload(), origin, context, retry, records);
             }
-            String tooLarge = tooLarge(records, writes, maxRecordSize);
+            String tooLarge = tooLarge(records, writes, limits);
             if (tooLarge != null) {
                 writes.discard();
                 return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
@@ -144,18 +171,25 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
     }
 
     private static String tooLarge(List<ProducerRecord<byte[], byte[]>> records, TableWrites writes,
-            int maxRecordSize) {
-        if (maxRecordSize == RecordSize.UNLIMITED) {
+            RecordLimits limits) {
+        if (limits.unlimited()) {
             return null;
         }
         for (ProducerRecord<byte[], byte[]> record : records) {
             int size = RecordSize.upperBound(record);
-            if (size > maxRecordSize) {
-                return "The output record for " + record.topic() + " is " + size
-                        + " bytes, more than the producer's max.request.size (" + maxRecordSize + ")";
+            if (size > limits.applyAsInt(record.topic())) {
+                return limits.tooLarge("The output record", record.topic(), size);
             }
         }
-        return writes.tooLarge(maxRecordSize);
+        return tooLarge(writes, limits);
+    }
+
+    private static String tooLarge(TableWrites writes, RecordLimits limits) {
+        if (limits.unlimited() || writes.isEmpty()) {
+            return null;
+        }
+        return writes.tooLarge((table, topic, size) -> (size <= limits.applyAsInt(topic)) ? null
+                : limits.tooLarge("The changelog record of table '" + table + "'", topic, size));
     }
 
     /**

@@ -183,10 +183,55 @@ class TableStepsTests {
         assertThat(this.next.submitted).hasSize(2).allSatisfy((message) -> {
             assertThat(message.invalid().reason()).isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED);
             assertThat(message.invalid().getCause()).isInstanceOf(RecordTooLargeException.class)
-                .hasMessageContaining("The changelog record of table 'names' is");
+                .hasMessageContaining("The changelog record of table 'names' for app-names-changelog is")
+                .hasMessageContaining("max.request.size (1000)");
         });
         assertThat(this.tables.partition("names", 0).get(TestTables.utf8("apple"))).isNull();
         assertThat(this.context.writes().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aTopicWhoseMaxMessageBytesIsBelowTheProducersLimitTakesOnlyRecordsThatFitIt() {
+        OutputProcessor<String, String> wide = (fruit) -> fruit.repeat(200);
+        OutputProcessor<String, String> narrow = (fruit) -> fruit.startsWith("big") ? fruit.repeat(200) : fruit;
+        List<Route.Output<String, ?>> outputs = List.of(Route.Output.of("wide", Schemas.string(), wide),
+                Route.Output.of("narrow", Schemas.string(), narrow));
+        RecordLimits limits = RecordLimits.of(10_000).withTopicLimits(Map.of("narrow", 1000, "wide", 50_000));
+        Route<String> route = new Route<>(outputs, this.context, THREE_ATTEMPTS, limits, this.next);
+        new Ingest<>(this.counting, this.context, THREE_ATTEMPTS, route).submit(payload(0, 0, "apple"));
+        new Ingest<>(this.counting, this.context, THREE_ATTEMPTS, route).submit(payload(0, 1, "big-apple"));
+        assertThat(this.next.submitted).hasSize(2);
+        // 1,000 bytes to the wide topic: above the narrow topic's limit, below the producer's.
+        assertThat(this.next.submitted.get(0).invalid()).isNull();
+        assertThat(this.next.submitted.get(0).payload()).extracting(ProducerRecord::topic)
+            .containsExactly("wide", "narrow", "app-counts-changelog");
+        assertThat(this.next.submitted.get(1).invalid()).satisfies((invalid) -> {
+            assertThat(invalid.reason()).isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED);
+            assertThat(invalid.getCause()).isInstanceOf(RecordTooLargeException.class)
+                .hasMessageContaining("The output record for narrow is")
+                .hasMessageContaining("the topic's max.message.bytes (1000)");
+        });
+        assertThat(count(0, "apple")).isEqualTo(1L);
+        assertThat(count(0, "big-apple")).isNull();
+    }
+
+    @Test
+    void aChangelogWhoseMaxMessageBytesIsBelowTheProducersLimitDeadLettersLargerWrites() {
+        InputProcessor<String, String> hoard = (fruit, context) -> {
+            context.<String, String>table("names").put(fruit, fruit.repeat(300));
+            return fruit;
+        };
+        RecordLimits limits = RecordLimits.of(1_000_000).withTopicLimits(Map.of("app-names-changelog", 1000));
+        Route<String> route = new Route<>(this.echo, this.context, THREE_ATTEMPTS, limits, this.next);
+        new Ingest<>(hoard, this.context, THREE_ATTEMPTS, route).submit(payload(0, 0, "apple"));
+        new Ingest<>(hoard, this.context, THREE_ATTEMPTS, route).submit(payload(0, 1, "fig"));
+        assertThat(this.next.submitted).hasSize(2);
+        assertThat(this.next.submitted.get(0).invalid().getCause()).isInstanceOf(RecordTooLargeException.class)
+            .hasMessageContaining("The changelog record of table 'names' for app-names-changelog is")
+            .hasMessageContaining("the topic's max.message.bytes (1000)");
+        assertThat(this.next.submitted.get(1).invalid()).isNull();
+        assertThat(this.tables.partition("names", 0).get(TestTables.utf8("apple"))).isNull();
+        assertThat(this.tables.partition("names", 0).get(TestTables.utf8("fig"))).isNotNull();
     }
 
     @Test
