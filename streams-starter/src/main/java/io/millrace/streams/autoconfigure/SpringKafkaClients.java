@@ -109,8 +109,7 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
 
     @Override
     public Producer<byte[], byte[]> producer(String clientId, Map<String, Object> overrides) {
-        Map<String, Object> properties = new HashMap<>(this.producerProperties);
-        properties.putAll(overrides);
+        Map<String, Object> properties = producerProperties(overrides);
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(properties,
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -129,8 +128,7 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
     @Override
     public Producer<byte[], byte[]> transactionalProducer(String clientId, String transactionalId,
             Map<String, Object> overrides) {
-        Map<String, Object> properties = new HashMap<>(this.producerProperties);
-        properties.putAll(overrides);
+        Map<String, Object> properties = producerProperties(overrides);
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -140,8 +138,7 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
 
     @Override
     public int maxRequestSize(Map<String, ?> overrides) {
-        Map<String, Object> properties = new HashMap<>(this.producerProperties);
-        properties.putAll(overrides);
+        Map<String, Object> properties = producerProperties(overrides);
         return RecordSize.maxRequestSize(properties);
     }
 
@@ -151,8 +148,7 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
      */
     @Override
     public RecordLimits recordLimits(Map<String, ?> overrides, Collection<String> topics) {
-        Map<String, Object> properties = new HashMap<>(this.producerProperties);
-        properties.putAll(overrides);
+        Map<String, Object> properties = producerProperties(overrides);
         RecordLimits limits = RecordLimits.of(RecordSize.maxRequestSize(properties));
         Object compression = properties.get(ProducerConfig.COMPRESSION_TYPE_CONFIG);
         if (topics.isEmpty()
@@ -180,6 +176,13 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
             }
         });
         return limits.withTopicLimits(maxMessageBytes);
+    }
+
+    /** The producer properties of spring.kafka.* with the stream's overrides over them. */
+    private Map<String, Object> producerProperties(Map<String, ?> overrides) {
+        Map<String, Object> properties = new HashMap<>(this.producerProperties);
+        properties.putAll(overrides);
+        return properties;
     }
 
     @Override

@@ -91,20 +91,6 @@ public final class TableWrites {
     }
 
     /**
-     * Whether a write's changelog record would be larger than the producer sends.
-     * @param maxRecordSize the producer's {@code max.request.size}, {@link Integer#MAX_VALUE} for no limit
-     * @return why one is too large, or {@code null} if none is
-     */
-    public String tooLarge(int maxRecordSize) {
-        if (maxRecordSize == Integer.MAX_VALUE) {
-            return null;
-        }
-        return tooLarge((table, topic, size) -> (size <= maxRecordSize) ? null
-                : "The changelog record of table '" + table + "' is " + size
-                        + " bytes, more than the producer's max.request.size (" + maxRecordSize + ")");
-    }
-
-    /**
      * Checks the size of every write's changelog record.
      * @param check says why a record of a table, for a changelog topic, of a size, is too large, or {@code null}
      * @return the first reason, or {@code null} if every record fits

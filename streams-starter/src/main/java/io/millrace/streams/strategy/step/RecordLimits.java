@@ -82,13 +82,13 @@ public final class RecordLimits implements ToIntFunction<String> {
      * @return the reason, or {@code null} if it fits
      */
     public String tooLarge(String what, String topic, int size) {
-        Integer topicLimit = this.topicLimits.get(topic);
-        if (topicLimit != null) {
-            return (size <= topicLimit) ? null : what + " for " + topic + " is " + size
-                    + " bytes, more than the topic's max.message.bytes (" + topicLimit + ")";
+        int limit = applyAsInt(topic);
+        if (size <= limit) {
+            return null;
         }
-        return (size <= this.maxRequestSize) ? null : what + " for " + topic + " is " + size
-                + " bytes, more than the producer's max.request.size (" + this.maxRequestSize + ")";
+        String which = this.topicLimits.containsKey(topic) ? "the topic's max.message.bytes"
+                : "the producer's max.request.size";
+        return what + " for " + topic + " is " + size + " bytes, more than " + which + " (" + limit + ")";
     }
 
     /** @return whether no topic has a limit */

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
@@ -22,8 +21,6 @@ public final class RecordSize {
 
     /** No limit: every record passes. */
     public static final int UNLIMITED = Integer.MAX_VALUE;
-
-    private static final Header[] NO_HEADERS = new Header[0];
 
     private RecordSize() {
     }
@@ -52,16 +49,5 @@ public final class RecordSize {
     public static int upperBound(ProducerRecord<byte[], byte[]> record) {
         return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
                 record.key(), record.value(), record.headers().toArray());
-    }
-
-    /**
-     * The most bytes a record of this key and value, without headers, takes in a batch.
-     * @param key the key
-     * @param value the value, {@code null} for a tombstone
-     * @return its upper bound in bytes
-     */
-    public static int upperBound(byte[] key, byte[] value) {
-        return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
-                key, value, NO_HEADERS);
     }
 }
