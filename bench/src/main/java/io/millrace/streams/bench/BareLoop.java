@@ -17,8 +17,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import io.millrace.streams.samples.animals.Animal;
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
-import io.millrace.streams.strategy.step.DeadLetters;
 
 /**
  * The work of the {@code animals} stream as a careful engineer writes it by hand with kafka-clients alone: poll,

@@ -30,8 +30,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.springframework.util.FileSystemUtils;
 
 import io.millrace.streams.samples.animals.Animal;
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
-import io.millrace.streams.strategy.step.DeadLetters;
 
 /**
  * The {@code animals} stream as a Kafka Streams topology doing the same work: decode, validate and ingest each

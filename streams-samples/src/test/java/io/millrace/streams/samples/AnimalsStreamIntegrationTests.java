@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamView;
-import io.millrace.streams.strategy.step.DeadLetters;
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,12 +11,12 @@ import org.springframework.core.ResolvableType;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.processor.StreamProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.schema.Schema;
-import io.millrace.streams.strategy.step.Route;
 
 /**
  * Turns the {@link StreamProcessor} beans into stream definitions, failing with a message that names the culprit
@@ -83,7 +83,7 @@ final class AnnotatedStreams {
         MillraceProperties.Stream configured = this.settings.get(stream);
         String topic = (configured != null && configured.getInput() != null && !configured.getInput().isBlank())
                 ? configured.getInput() : input.annotation().input();
-        List<Route.Output<?, ?>> routes = new ArrayList<>();
+        List<Output<?, ?>> routes = new ArrayList<>();
         for (Bound output : outputs) {
             routes.add(route(stream, output, ingestedType));
         }
@@ -91,7 +91,7 @@ final class AnnotatedStreams {
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private Route.Output<?, ?> route(String stream, Bound output, Class<?> ingestedType) {
+    private Output<?, ?> route(String stream, Bound output, Class<?> ingestedType) {
         String topic = output.annotation().output();
         String where = "Output '" + topic + "' of stream '" + stream + "' (bean '" + output.name() + "')";
         ResolvableType types;
@@ -111,9 +111,9 @@ final class AnnotatedStreams {
         }
         Schema schema = schemaFor(resolved(types.getGeneric(1), output, "output"), where);
         if (output.bean() instanceof OutputProcessor processor) {
-            return Route.Output.of(topic, schema, processor);
+            return Output.of(topic, schema, processor);
         }
-        return new Route.Output(topic, schema, (FlatOutputProcessor) output.bean());
+        return new Output(topic, schema, (FlatOutputProcessor) output.bean());
     }
 
     private Schema<?> schemaFor(Class<?> type, String where) {

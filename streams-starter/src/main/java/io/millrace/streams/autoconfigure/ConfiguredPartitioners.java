@@ -3,10 +3,11 @@ package io.millrace.streams.autoconfigure;
 import java.util.List;
 import java.util.Map;
 
+import io.millrace.streams.processor.Output;
+import io.millrace.streams.processor.Partitioner;
 import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.KafkaClients;
 import io.millrace.streams.runtime.StreamDefinition;
-import io.millrace.streams.strategy.step.Route;
 
 /**
  * Gives the outputs of any stream the partitioner of {@code millrace.streams.<name>.outputs.<topic>.partitioner}.
@@ -40,7 +41,7 @@ final class ConfiguredPartitioners {
                         + "' has no output '" + topic + "'; its outputs: " + definition.outputTopics());
             }
         }
-        List<Route.Output<?, ?>> outputs = definition.outputs().stream().<Route.Output<?, ?>>map((output) -> {
+        List<Output<?, ?>> outputs = definition.outputs().stream().<Output<?, ?>>map((output) -> {
             MillraceProperties.Output settings = configured.getOutputs().get(output.topic());
             return (settings != null) ? output.withPartitioner(partitioner(prefix + output.topic(),
                     output.topic(), settings)) : output;
@@ -49,7 +50,7 @@ final class ConfiguredPartitioners {
                 definition.inputProcessor(), outputs, definition.strategy());
     }
 
-    private Route.Partitioner partitioner(String prefix, String topic, MillraceProperties.Output output) {
+    private Partitioner partitioner(String prefix, String topic, MillraceProperties.Output output) {
         MillraceProperties.Partitioner kind = output.getPartitioner();
         Integer partition = output.getPartition();
         if (kind != MillraceProperties.Partitioner.MANUAL && partition != null) {
@@ -57,9 +58,9 @@ final class ConfiguredPartitioners {
                     + kind.name().toLowerCase() + "; set " + prefix + ".partitioner to manual");
         }
         return switch (kind) {
-            case HASH -> Route.Partitioner.hash();
+            case HASH -> Partitioner.hash();
             // Looked up on the first record, after the runtime has created the topic.
-            case RANDOM -> Route.Partitioner.random(() -> this.clients.partitions(topic)
+            case RANDOM -> Partitioner.random(() -> this.clients.partitions(topic)
                 .orElseThrow(() -> new IllegalStateException("Output topic " + topic + " does not exist")));
             case MANUAL -> {
                 if (partition == null) {
@@ -69,7 +70,7 @@ final class ConfiguredPartitioners {
                 if (partition < 0) {
                     throw new InvalidStreamsException(prefix + ".partition: " + partition + " is not a partition");
                 }
-                yield Route.Partitioner.manual(partition);
+                yield Partitioner.manual(partition);
             }
         };
     }

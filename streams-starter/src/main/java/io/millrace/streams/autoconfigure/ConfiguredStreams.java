@@ -13,12 +13,12 @@ import org.springframework.util.StringUtils;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.schema.Schemas;
-import io.millrace.streams.strategy.step.Route;
 
 /**
  * Defines the streams that exist only in configuration, like a Bruco processor's YAML file: a
@@ -117,7 +117,7 @@ final class ConfiguredStreams {
                     + accepted.getTypeName() + " but the input schema decodes " + inputSchema.type().getTypeName());
         }
         Class<?> reaching = (processor == PASS_THROUGH) ? inputSchema.type() : returned;
-        List<Route.Output<?, ?>> outputs = new ArrayList<>();
+        List<Output<?, ?>> outputs = new ArrayList<>();
         stream.getOutputs().forEach((topic, output) -> outputs.add(output(prefix + ".outputs." + topic, topic,
                 output, reaching, inputSchema)));
         return new StreamDefinition(name, stream.getInput().trim(), inputSchema, processor, outputs);
@@ -139,7 +139,7 @@ final class ConfiguredStreams {
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private Route.Output<?, ?> output(String prefix, String topic, MillraceProperties.Output output,
+    private Output<?, ?> output(String prefix, String topic, MillraceProperties.Output output,
             Class<?> reaching, Schema<?> inputSchema) {
         Object processor = IDENTITY;
         Class<?> emitted = reaching;
@@ -170,9 +170,9 @@ final class ConfiguredStreams {
                     + " but the output's values are " + emitted.getTypeName());
         }
         if (processor instanceof OutputProcessor oneToOne) {
-            return Route.Output.of(topic, schema, oneToOne);
+            return Output.of(topic, schema, oneToOne);
         }
-        return new Route.Output(topic, schema, (FlatOutputProcessor) processor);
+        return new Output(topic, schema, (FlatOutputProcessor) processor);
     }
 
     private Schema<?> outputSchema(String prefix, MillraceProperties.Output output, Class<?> emitted,

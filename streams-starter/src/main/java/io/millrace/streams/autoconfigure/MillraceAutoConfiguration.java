@@ -8,25 +8,24 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Validator;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
@@ -35,10 +34,10 @@ import io.millrace.streams.runtime.StateConfig;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamStrategy;
-import io.millrace.streams.strategy.ProcessingStrategyFactory;
-import io.millrace.streams.table.TableListener;
-import io.millrace.streams.table.store.RocksDbOptionsCustomizer;
 import io.millrace.streams.schema.Schema;
+import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.table.RocksDbOptionsCustomizer;
+import io.millrace.streams.table.TableListener;
 
 /**
  * Runs the application's streams: finds the {@code @StreamProcessor} beans, the {@link StreamDefinition} beans and

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.millrace.streams.runtime.Guarantee;
-import io.millrace.streams.strategy.step.RunTaskInThreads;
+import io.millrace.streams.strategy.worker.Ordering;
 import io.millrace.streams.table.TableDefinition;
 
 /**
@@ -286,7 +286,7 @@ public class MillraceProperties {
         /**
          * Which records stay in order when workers > 1: key, partition or none.
          */
-        private RunTaskInThreads.Ordering ordering = RunTaskInThreads.Ordering.KEY;
+        private Ordering ordering = Ordering.KEY;
 
         /**
          * Whether workers run on virtual threads (needs Java 21 or later; platform threads otherwise).
@@ -409,11 +409,11 @@ public class MillraceProperties {
             this.workers = workers;
         }
 
-        public RunTaskInThreads.Ordering getOrdering() {
+        public Ordering getOrdering() {
             return this.ordering;
         }
 
-        public void setOrdering(RunTaskInThreads.Ordering ordering) {
+        public void setOrdering(Ordering ordering) {
             this.ordering = ordering;
         }
 

@@ -45,8 +45,8 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 import io.millrace.streams.runtime.KafkaClients;
-import io.millrace.streams.strategy.step.RecordLimits;
-import io.millrace.streams.strategy.step.RecordSize;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.strategy.RecordSize;
 
 /**
  * Kafka clients built the way Boot builds its own: from {@code spring.kafka.*} and the connection details, through

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.runtime.StreamSettings;
-import io.millrace.streams.strategy.step.RetryPolicy;
+import io.millrace.streams.strategy.RetryPolicy;
 
 /**
  * Turns {@code millrace.streams.<name>.*} into the runtime's {@link StreamSettings}.

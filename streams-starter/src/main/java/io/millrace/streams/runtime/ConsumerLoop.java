@@ -24,7 +24,7 @@ import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
 import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
-import io.millrace.streams.table.TableManager;
+import io.millrace.streams.table.internal.TableManager;
 
 /**
  * The poll loop of one consumer client. Each turn ({@link #runOnce()}) has five phases:

@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 
-import io.millrace.streams.strategy.step.RecordLimits;
-import io.millrace.streams.strategy.step.RecordSize;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.strategy.RecordSize;
 
 /**
  * Makes the Kafka clients and topics the runtime needs; the Boot glue builds them from {@code spring.kafka.*},

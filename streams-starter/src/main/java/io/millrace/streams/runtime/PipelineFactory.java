@@ -13,18 +13,18 @@ import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.Commit;
 import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.strategy.Task;
 import io.millrace.streams.strategy.step.BatchStep;
 import io.millrace.streams.strategy.step.CommitOffsets;
-import io.millrace.streams.strategy.step.IngestBatch;
-import io.millrace.streams.strategy.step.UnbatchStep;
 import io.millrace.streams.strategy.step.Decode;
 import io.millrace.streams.strategy.step.Ingest;
+import io.millrace.streams.strategy.step.IngestBatch;
 import io.millrace.streams.strategy.step.Produce;
 import io.millrace.streams.strategy.step.Route;
 import io.millrace.streams.strategy.step.RunTaskInThreads;
-import io.millrace.streams.strategy.step.Task;
-import io.millrace.streams.strategy.step.WorkerPool;
-import io.millrace.streams.strategy.step.WorkerContext;
+import io.millrace.streams.strategy.step.UnbatchStep;
+import io.millrace.streams.strategy.worker.WorkerContext;
+import io.millrace.streams.strategy.worker.WorkerPool;
 
 /**
  * The default pipeline of one consumer client: {@code Decode → Ingest → Route → Produce → CommitOffsets}.

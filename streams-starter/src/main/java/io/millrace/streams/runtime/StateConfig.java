@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
+import io.millrace.streams.table.RocksDbOptionsCustomizer;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TableListener;
-import io.millrace.streams.table.store.RocksDbOptionsCustomizer;
 
 /**
  * How the application keeps state: {@code millrace.state-dir} and {@code millrace.tables.*}.

@@ -3,8 +3,8 @@ package io.millrace.streams.runtime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.millrace.streams.table.store.RocksDbResources;
-import io.millrace.streams.table.store.StateDirectory;
+import io.millrace.streams.table.internal.store.RocksDbResources;
+import io.millrace.streams.table.internal.store.StateDirectory;
 
 /**
  * The state directory and the RocksDB memory of the application, opened when a stream first needs them (a table,

@@ -8,9 +8,9 @@ import java.util.Set;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.schema.Schema;
-import io.millrace.streams.strategy.step.Route;
 import io.millrace.streams.table.TableDefinition;
 
 /**
@@ -26,13 +26,13 @@ import io.millrace.streams.table.TableDefinition;
  * @param tables the stream's tables, partitioned like its input
  */
 public record StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
-        List<Route.Output<?, ?>> outputs, StreamStrategy strategy, List<TableDefinition<?, ?>> tables) {
+        List<Output<?, ?>> outputs, StreamStrategy strategy, List<TableDefinition<?, ?>> tables) {
 
     /**
      * A stream without tables.
      */
     public StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
-            List<Route.Output<?, ?>> outputs, StreamStrategy strategy) {
+            List<Output<?, ?>> outputs, StreamStrategy strategy) {
         this(name, input, inputSchema, inputProcessor, outputs, strategy, List.of());
     }
 
@@ -40,7 +40,7 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
      * A stream with the default pipeline.
      */
     public StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
-            List<Route.Output<?, ?>> outputs) {
+            List<Output<?, ?>> outputs) {
         this(name, input, inputSchema, inputProcessor, outputs, null);
     }
 
@@ -87,7 +87,7 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
      * @return the topics, in routing order
      */
     public List<String> outputTopics() {
-        return this.outputs.stream().map(Route.Output::topic).toList();
+        return this.outputs.stream().map(Output::topic).toList();
     }
 
     /**
@@ -104,7 +104,7 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
 
         private final String name;
 
-        private final List<Route.Output<?, ?>> outputs = new ArrayList<>();
+        private final List<Output<?, ?>> outputs = new ArrayList<>();
 
         private String input;
 
@@ -145,7 +145,7 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
          * @return this builder
          */
         public <I, O> Builder output(String topic, Schema<O> schema, OutputProcessor<I, O> processor) {
-            this.outputs.add(Route.Output.of(topic, schema, processor));
+            this.outputs.add(Output.of(topic, schema, processor));
             return this;
         }
 
@@ -159,7 +159,7 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
          * @return this builder
          */
         public <I, O> Builder flatOutput(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor) {
-            this.outputs.add(new Route.Output<>(topic, schema, processor));
+            this.outputs.add(new Output<>(topic, schema, processor));
             return this;
         }
 

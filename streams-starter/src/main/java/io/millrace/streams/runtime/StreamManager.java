@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -108,7 +108,7 @@ public final class StreamManager implements SmartLifecycle {
                     + "record; implement InputProcessor");
         }
         if (settings.workers().count() > 1
-                && settings.workers().ordering() == io.millrace.streams.strategy.step.RunTaskInThreads.Ordering.NONE) {
+                && settings.workers().ordering() == io.millrace.streams.strategy.worker.Ordering.NONE) {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and workers with "
                     + "ordering none: two workers could update one key at once; use ordering key or partition");
         }

@@ -19,7 +19,7 @@ import io.millrace.streams.strategy.step.Decode;
 import io.millrace.streams.strategy.step.Ingest;
 import io.millrace.streams.strategy.step.Produce;
 import io.millrace.streams.strategy.step.Publish;
-import io.millrace.streams.strategy.step.WorkerContext;
+import io.millrace.streams.strategy.worker.WorkerContext;
 
 /**
  * A stream's input, decoded and ingested, delivered on demand to one subscriber (KafkaGenStage's demand-driven

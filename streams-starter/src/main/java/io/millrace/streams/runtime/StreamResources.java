@@ -4,10 +4,10 @@ import java.time.Clock;
 
 import org.apache.kafka.clients.producer.Producer;
 
-import io.millrace.streams.strategy.step.DeadLetters;
-import io.millrace.streams.strategy.step.PipelineListener;
-import io.millrace.streams.strategy.step.RecordLimits;
-import io.millrace.streams.strategy.step.RecordSize;
+import io.millrace.streams.strategy.DeadLetters;
+import io.millrace.streams.strategy.PipelineListener;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.strategy.RecordSize;
 import io.millrace.streams.table.Tables;
 
 /**

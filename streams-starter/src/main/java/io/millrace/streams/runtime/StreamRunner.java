@@ -23,13 +23,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
-import io.millrace.streams.strategy.step.DeadLetters;
-import io.millrace.streams.strategy.step.RecordLimits;
+import io.millrace.streams.strategy.RecordLimits;
 import io.millrace.streams.table.TableDefinition;
-import io.millrace.streams.table.TableManager;
 import io.millrace.streams.table.TablePartitionView;
-import io.millrace.streams.table.store.StateDirectory;
+import io.millrace.streams.table.internal.TableManager;
+import io.millrace.streams.table.internal.store.StateDirectory;
 
 /**
  * Runs one stream: waits for its input topic, creates its output and dead-letter topics, and runs

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
-import io.millrace.streams.strategy.step.RetryPolicy;
-import io.millrace.streams.strategy.step.RunTaskInThreads;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.worker.Ordering;
 
 /**
  * How one stream runs: the resolved {@code millrace.streams.<name>.*} properties.
@@ -86,10 +86,10 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
      * @param ordering which records stay in order
      * @param virtualThreads whether workers run on virtual threads (Java 21+)
      */
-    public record Workers(int count, RunTaskInThreads.Ordering ordering, boolean virtualThreads) {
+    public record Workers(int count, Ordering ordering, boolean virtualThreads) {
 
         /** One worker: processing on the poll thread. */
-        public static final Workers ONE = new Workers(1, RunTaskInThreads.Ordering.KEY, false);
+        public static final Workers ONE = new Workers(1, Ordering.KEY, false);
 
         public Workers {
             Objects.requireNonNull(ordering, "ordering");

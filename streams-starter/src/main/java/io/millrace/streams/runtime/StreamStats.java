@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
-import io.millrace.streams.strategy.step.PipelineListener;
+import io.millrace.streams.strategy.PipelineListener;
 
 /**
  * The running counts of one stream, kept across restarts of its consumer clients. Written by the poll threads,

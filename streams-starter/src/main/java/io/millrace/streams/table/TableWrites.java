@@ -12,7 +12,6 @@ import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
 
-import io.millrace.streams.table.store.KeyValue;
 
 /**
  * The table writes of the record a worker is processing: seen by the record's own reads, applied and sent to the

@@ -12,7 +12,6 @@ import java.util.OptionalInt;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -20,11 +19,11 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
+import io.millrace.streams.processor.Partitioner;
 import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.KafkaClients;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
-import io.millrace.streams.strategy.step.Route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +55,7 @@ class ConfiguredPartitionersTests {
             .withPropertyValues("millrace.streams.audit.input=audit-in",
                     "millrace.streams.audit.outputs.spread.partitioner=random")
             .run((context) -> {
-                Route.Partitioner partitioner = definition(context, "audit").outputs().get(0).partitioner();
+                Partitioner partitioner = definition(context, "audit").outputs().get(0).partitioner();
                 List<Integer> partitions = new ArrayList<>();
                 for (int i = 0; i < 200; i++) {
                     partitions.add(partitioner.partition("spread", key("same"), key("v")));

@@ -11,7 +11,6 @@ import java.util.Map;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
@@ -22,6 +21,7 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 import io.millrace.streams.processor.Emitter;
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.processor.StreamContext;
 import io.millrace.streams.processor.StreamProcessor;
@@ -32,7 +32,6 @@ import io.millrace.streams.schema.Schema;
 import io.millrace.streams.schema.SchemaException;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.schema.StreamSchema;
-import io.millrace.streams.strategy.step.Route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -261,7 +260,7 @@ class ConfiguredStreamsTests {
     }
 
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static List<Object> emitted(Route.Output<?, ?> output, Object value) {
+    private static List<Object> emitted(Output<?, ?> output, Object value) {
         List<Object> values = new ArrayList<>();
         ((FlatOutputProcessor) output.processor()).process(value, null, (key, emitted) -> values.add(emitted));
         return values;

@@ -26,7 +26,7 @@ import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.processor.StreamContext;
 import io.millrace.streams.processor.StreamProcessor;
 import io.millrace.streams.runtime.InvalidStreamsException;
-import io.millrace.streams.strategy.step.DeadLetters;
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;

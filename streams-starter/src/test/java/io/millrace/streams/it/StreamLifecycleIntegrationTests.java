@@ -29,11 +29,10 @@ import io.millrace.streams.autoconfigure.SchemaResolver;
 import io.millrace.streams.health.StreamsHealthIndicator;
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.OutputProcessor;
-import io.millrace.streams.processor.StreamContext;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamState;
-import io.millrace.streams.strategy.step.DeadLetters;
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.test.TestKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;

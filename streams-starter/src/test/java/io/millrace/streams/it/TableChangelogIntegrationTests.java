@@ -22,9 +22,9 @@ import io.millrace.streams.it.TableTestApplication.Scenario;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamState;
 import io.millrace.streams.runtime.StreamView;
-import io.millrace.streams.table.TableManager;
 import io.millrace.streams.table.TablePartitionView;
-import io.millrace.streams.table.store.Checkpoint;
+import io.millrace.streams.table.internal.TableManager;
+import io.millrace.streams.table.internal.store.Checkpoint;
 import io.millrace.streams.test.TestKafka;
 
 import static io.millrace.streams.it.TableRestoreIntegrationTests.partitionDir;

@@ -19,7 +19,7 @@ import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.runtime.StreamState;
 import io.millrace.streams.runtime.StreamView;
 import io.millrace.streams.table.TablePartitionView;
-import io.millrace.streams.table.store.StateDirectory;
+import io.millrace.streams.table.internal.store.StateDirectory;
 import io.millrace.streams.test.TestKafka;
 
 import static io.millrace.streams.it.TableTestApplication.BIG;

@@ -13,8 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.millrace.streams.it.TableTestApplication.Scenario;
 import io.millrace.streams.table.TablePartitionView;
-import io.millrace.streams.table.store.Checkpoint;
-import io.millrace.streams.table.store.StateDirectory;
+import io.millrace.streams.table.internal.store.Checkpoint;
+import io.millrace.streams.table.internal.store.StateDirectory;
 import io.millrace.streams.test.TestKafka;
 
 import static io.millrace.streams.it.TableTestApplication.STREAM;

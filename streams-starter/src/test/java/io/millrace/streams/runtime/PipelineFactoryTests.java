@@ -26,10 +26,10 @@ import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.processor.StreamContext;
 import io.millrace.streams.schema.Schemas;
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.ProcessingStrategy;
-import io.millrace.streams.strategy.step.DeadLetters;
-import io.millrace.streams.strategy.step.RetryPolicy;
+import io.millrace.streams.strategy.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

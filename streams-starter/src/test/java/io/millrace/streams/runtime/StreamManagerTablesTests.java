@@ -14,8 +14,8 @@ import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.schema.Schemas;
-import io.millrace.streams.strategy.step.RetryPolicy;
-import io.millrace.streams.strategy.step.RunTaskInThreads.Ordering;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.worker.Ordering;
 import io.millrace.streams.table.TableDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;

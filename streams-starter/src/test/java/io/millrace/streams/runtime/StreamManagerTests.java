@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.schema.Schemas;
-import io.millrace.streams.strategy.step.RetryPolicy;
+import io.millrace.streams.strategy.RetryPolicy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import io.millrace.streams.table.internal.StoredTablePartition;
+
 import static io.millrace.streams.table.TestTables.COUNTS;
 import static io.millrace.streams.table.TestTables.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,7 +107,7 @@ class ContextTableTests {
     void forEachUnderExactlyOnceSeesTheOpenTransactionAndTheOwnWritesOverIt() {
         TestTables transactional = new TestTables(true, COUNTS);
         ContextTable<String, Long> view = new ContextTable<>(COUNTS, transactional, this.writes, () -> 1);
-        TablePartition partition = transactional.partition("counts", 1);
+        StoredTablePartition partition = transactional.partition("counts", 1);
         partition.store().put(utf8("a"), utf8("1"));
         partition.store().put(utf8("b"), utf8("2"));
         partition.store().put(utf8("c"), utf8("3"));

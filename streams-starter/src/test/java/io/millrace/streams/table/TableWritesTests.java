@@ -9,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.schema.Schemas;
+import io.millrace.streams.table.internal.StoredTablePartition;
 
 import static io.millrace.streams.table.TestTables.COUNTS;
 import static io.millrace.streams.table.TestTables.text;
@@ -28,7 +29,7 @@ class TableWritesTests {
 
     private final TableWrites writes = new TableWrites();
 
-    private final TablePartition counts2 = this.tables.partition("counts", 2);
+    private final StoredTablePartition counts2 = this.tables.partition("counts", 2);
 
     @Test
     void aKeyNotWrittenLooksUpAsNotWrittenByIdentity() {
@@ -48,8 +49,8 @@ class TableWritesTests {
 
     @Test
     void keysAreComparedByContentAndWritesBelongToTheirTablePartition() {
-        TablePartition counts0 = this.tables.partition("counts", 0);
-        TablePartition names2 = this.tables.partition("names", 2);
+        StoredTablePartition counts0 = this.tables.partition("counts", 0);
+        StoredTablePartition names2 = this.tables.partition("names", 2);
         this.writes.add(this.counts2, utf8("apple"), utf8("7"));
         assertThat(text(this.writes.lookup(this.counts2, "apple".getBytes()))).isEqualTo("7");
         assertThat(this.writes.lookup(counts0, utf8("apple"))).isSameAs(TableWrites.NOT_WRITTEN);
@@ -58,7 +59,7 @@ class TableWritesTests {
 
     @Test
     void ofGivesTheLatestWritePerKeyOfOneTablePartition() {
-        TablePartition counts0 = this.tables.partition("counts", 0);
+        StoredTablePartition counts0 = this.tables.partition("counts", 0);
         this.writes.add(this.counts2, utf8("b"), utf8("1"));
         this.writes.add(this.counts2, utf8("a"), utf8("1"));
         this.writes.add(counts0, utf8("c"), utf8("9"));
@@ -120,7 +121,7 @@ class TableWritesTests {
 
     @Test
     void finishingSeveralWritesAppliesThemInOrderAcrossTablesAndSendsEveryOneTombstonesIncluded() {
-        TablePartition names2 = this.tables.partition("names", 2);
+        StoredTablePartition names2 = this.tables.partition("names", 2);
         this.counts2.store().put(utf8("gone"), utf8("5"));
         this.writes.add(this.counts2, utf8("apple"), utf8("1"));
         this.writes.add(names2, utf8("apple"), utf8("Apple"));
@@ -168,7 +169,7 @@ class TableWritesTests {
     @Test
     void underExactlyOnceFinishedWritesWaitForTheCommitButAreRead() {
         TestTables transactional = new TestTables(true, COUNTS);
-        TablePartition partition = transactional.partition("counts", 1);
+        StoredTablePartition partition = transactional.partition("counts", 1);
         this.writes.add(partition, utf8("apple"), utf8("1"));
         this.writes.finish(new ArrayList<>());
         assertThat(partition.store().get(utf8("apple"))).isNull();

@@ -6,8 +6,9 @@ import java.util.Map;
 
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.schema.Schemas;
-import io.millrace.streams.table.store.InMemoryStore;
-import io.millrace.streams.table.store.KeyValueStore;
+import io.millrace.streams.table.internal.StoredTablePartition;
+import io.millrace.streams.table.internal.store.InMemoryStore;
+import io.millrace.streams.table.internal.store.KeyValueStore;
 
 /**
  * Table partitions in memory for the unit tests of the table classes: a {@link Tables} over hand-made
@@ -39,7 +40,7 @@ public final class TestTables implements Tables {
 
     private final Map<String, TableDefinition<?, ?>> definitions = new LinkedHashMap<>();
 
-    private final Map<String, TablePartition> partitions = new LinkedHashMap<>();
+    private final Map<String, StoredTablePartition> partitions = new LinkedHashMap<>();
 
     private final boolean exactlyOnce;
 
@@ -61,13 +62,13 @@ public final class TestTables implements Tables {
     }
 
     @Override
-    public synchronized TablePartition partition(String table, int partition) {
+    public synchronized StoredTablePartition partition(String table, int partition) {
         TableDefinition<?, ?> definition = this.definitions.get(table);
         if (definition == null) {
             throw new IllegalArgumentException("no table '" + table + "'");
         }
         return this.partitions.computeIfAbsent(table + "-" + partition, (key) -> {
-            TablePartition created = new TablePartition(definition, "app-" + table + "-changelog", partition,
+            StoredTablePartition created = new StoredTablePartition(definition, "app-" + table + "-changelog", partition,
                     new InMemoryStore(), 0, this.exactlyOnce);
             created.role(TablePartition.Role.ACTIVE);
             return created;

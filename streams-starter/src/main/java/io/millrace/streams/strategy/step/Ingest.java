@@ -4,6 +4,9 @@ import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.Task;
+import io.millrace.streams.strategy.worker.WorkerContext;
 
 /**
  * Runs the stream's input processor on each decoded message, with retries; a {@code null} result filters the

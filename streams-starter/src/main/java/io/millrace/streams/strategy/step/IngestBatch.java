@@ -7,6 +7,8 @@ import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.worker.WorkerContext;
 
 /**
  * Runs a {@link BatchInputProcessor} once per batch made by {@link BatchStep}, and puts each result back on its

@@ -12,9 +12,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
+import io.millrace.streams.strategy.PipelineListener;
 import io.millrace.streams.strategy.ProcessingStrategy;
 
 /**

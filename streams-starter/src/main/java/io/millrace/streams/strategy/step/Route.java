@@ -3,20 +3,21 @@ package io.millrace.streams.strategy.step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 
 import io.millrace.streams.processor.Emitter;
-import io.millrace.streams.processor.FlatOutputProcessor;
-import io.millrace.streams.processor.OutputProcessor;
-import io.millrace.streams.schema.Schema;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.strategy.RecordSize;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.Task;
+import io.millrace.streams.strategy.worker.WorkerContext;
 import io.millrace.streams.table.TableWrites;
 
 /**
@@ -150,7 +151,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         try {
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size() + 1);
             for (Output<I, ?> output : outputs) {
-                output.emit(message.payload(), origin, context, retry, records);
+                emit(output, message.payload(), origin, context, retry, records);
             }
             String tooLarge = tooLarge(records, writes, limits);
             if (tooLarge != null) {
@@ -192,182 +193,43 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
                 : limits.tooLarge("The changelog record of table '" + table + "'", topic, size));
     }
 
-    /**
-     * One output of a stream: its topic, schema, processor and partitioner.
-     *
-     * @param topic the output topic
-     * @param schema encodes and validates the output messages
-     * @param processor makes the output messages
-     * @param partitioner picks the partition of each output record
-     * @param <I> the type the input processor returns
-     * @param <O> the output message type
-     */
-    public record Output<I, O>(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor,
-            Partitioner partitioner) {
-
-        /**
-         * An output whose records are partitioned by the producer, by key hash.
-         * @param topic the output topic
-         * @param schema encodes and validates the output messages
-         * @param processor makes the output messages
-         */
-        public Output(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor) {
-            this(topic, schema, processor, Partitioner.hash());
-        }
-
-        public Output {
-            Objects.requireNonNull(partitioner, "partitioner");
-        }
-
-        /**
-         * This output with another partitioner.
-         * @param partitioner picks the partition of each output record
-         * @return a new output
-         */
-        public Output<I, O> withPartitioner(Partitioner partitioner) {
-            return new Output<>(this.topic, this.schema, this.processor, partitioner);
-        }
-
-        /**
-         * An output from a one-to-one {@link OutputProcessor}.
-         * @param topic the output topic
-         * @param schema the output schema
-         * @param processor the processor
-         * @param <I> the type the input processor returns
-         * @param <O> the output message type
-         * @return the output
-         */
-        public static <I, O> Output<I, O> of(String topic, Schema<O> schema, OutputProcessor<I, O> processor) {
-            return new Output<>(topic, schema, (value, context, emitter) -> {
-                if (processor.filter(value)) {
-                    O result = processor.transform(value);
-                    if (result != null) {
-                        emitter.emit(processor.key(value, result), result);
-                    }
-                }
-            });
-        }
-
-        void emit(I value, ConsumerRecord<byte[], byte[]> origin, WorkerContext context, RetryPolicy retry,
-                List<ProducerRecord<byte[], byte[]>> records) {
-            int mark = records.size();
-            int writesMark = context.writes().mark();
-            retry.call(() -> {
-                // A retried attempt starts from scratch: drop what a failed attempt emitted and wrote.
-                while (records.size() > mark) {
-                    records.remove(records.size() - 1);
-                }
-                context.writes().rollback(writesMark);
-                this.processor.process(value, context, new RecordEmitter(origin, records));
-                return null;
-            });
-        }
-
-        private final class RecordEmitter implements Emitter<O> {
-
-            private final ConsumerRecord<byte[], byte[]> origin;
-
-            private final List<ProducerRecord<byte[], byte[]>> records;
-
-            RecordEmitter(ConsumerRecord<byte[], byte[]> origin, List<ProducerRecord<byte[], byte[]>> records) {
-                this.origin = origin;
-                this.records = records;
+private static <I, O> void emit(Output<I, O> output, I value, ConsumerRecord<byte[], byte[]> origin,
+        WorkerContext context, RetryPolicy retry, List<ProducerRecord<byte[], byte[]>> records) {
+        int mark = records.size();
+        int writesMark = context.writes().mark();
+        retry.call(() -> {
+            // A retried attempt starts from scratch: drop what a failed attempt emitted and wrote.
+            while (records.size() > mark) {
+                records.remove(records.size() - 1);
             }
-
-            @Override
-            public void emit(byte[] key, O value) {
-                byte[] encoded = Output.this.schema.encode(value);
-                byte[] recordKey = (key != null) ? key : (this.origin != null) ? this.origin.key() : null;
-                Integer partition = Output.this.partitioner.partition(Output.this.topic, recordKey, encoded);
-                this.records.add(new ProducerRecord<>(Output.this.topic, partition, null, recordKey, encoded,
-                        (this.origin != null) ? this.origin.headers() : null));
-            }
-        }
-    }
-
-    /**
-     * Picks the partition of an output record, like the partitioner of a Bruco sink. Called on the worker's
-     * thread for every record, so it must be thread-safe and should not block.
-     */
-    @FunctionalInterface
-    public interface Partitioner {
-
-        /**
-         * The partition of a record.
-         * @param topic the output topic
-         * @param key the record key, or {@code null}
-         * @param value the encoded value
-         * @return the partition, or {@code null} to leave the choice to the producer's partitioner
-         */
-        Integer partition(String topic, byte[] key, byte[] value);
-
-        /**
-         * Leaves the choice to the producer: by a hash of the key (Kafka's default), which keeps the records of a
-         * key in one partition; records without a key are spread in sticky batches.
-         * @return the partitioner
-         */
-        static Partitioner hash() {
-            return ByKeyHash.INSTANCE;
-        }
-
-        /**
-         * Sends every record to one partition.
-         * @param partition the partition
-         * @return the partitioner
-         */
-        static Partitioner manual(int partition) {
-            if (partition < 0) {
-                throw new IllegalArgumentException("partition must not be negative: " + partition);
-            }
-            return (topic, key, value) -> partition;
-        }
-
-        /**
-         * Sends each record to a partition picked at random, whatever its key.
-         * @param partitionCount the output topic's partition count, asked on first use only: partitions are never
-         * removed, so a count once true never names a partition that does not exist
-         * @return the partitioner
-         */
-        static Partitioner random(IntSupplier partitionCount) {
-            return new AtRandom(partitionCount);
-        }
-    }
-
-    /** Kafka's own choice. */
-    private enum ByKeyHash implements Partitioner {
-
-        INSTANCE;
-
-        @Override
-        public Integer partition(String topic, byte[] key, byte[] value) {
+            context.writes().rollback(writesMark);
+            output.processor().process(value, context, new RecordEmitter<>(output, origin, records));
             return null;
-        }
+        });
     }
 
-    /** A uniformly random partition of the count looked up once. */
-    private static final class AtRandom implements Partitioner {
+    private static final class RecordEmitter<O> implements Emitter<O> {
 
-        private final IntSupplier partitionCount;
+        private final Output<?, O> output;
 
-        /** The looked-up count; 0 until the first record, as no topic has no partition. */
-        private volatile int count;
+        private final ConsumerRecord<byte[], byte[]> origin;
 
-        AtRandom(IntSupplier partitionCount) {
-            this.partitionCount = partitionCount;
+        private final List<ProducerRecord<byte[], byte[]>> records;
+
+        RecordEmitter(Output<?, O> output, ConsumerRecord<byte[], byte[]> origin,
+                List<ProducerRecord<byte[], byte[]>> records) {
+            this.output = output;
+            this.origin = origin;
+            this.records = records;
         }
 
         @Override
-        public Integer partition(String topic, byte[] key, byte[] value) {
-            int partitions = this.count;
-            if (partitions == 0) {
-                // Two workers may both look it up at first; they find the same count.
-                partitions = this.partitionCount.getAsInt();
-                if (partitions <= 0) {
-                    throw new IllegalStateException("Topic " + topic + " has no partitions to pick from");
-                }
-                this.count = partitions;
-            }
-            return ThreadLocalRandom.current().nextInt(partitions);
+        public void emit(byte[] key, O value) {
+            byte[] encoded = this.output.schema().encode(value);
+            byte[] recordKey = (key != null) ? key : (this.origin != null) ? this.origin.key() : null;
+            Integer partition = this.output.partitioner().partition(this.output.topic(), recordKey, encoded);
+            this.records.add(new ProducerRecord<>(this.output.topic(), partition, null, recordKey, encoded,
+                    (this.origin != null) ? this.origin.headers() : null));
         }
     }
 }

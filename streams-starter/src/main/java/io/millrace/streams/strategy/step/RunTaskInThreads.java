@@ -13,6 +13,10 @@ import org.apache.kafka.common.KafkaException;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
 import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.Task;
+import io.millrace.streams.strategy.worker.Ordering;
+import io.millrace.streams.strategy.worker.WorkerContext;
+import io.millrace.streams.strategy.worker.WorkerPool;
 
 /**
  * Runs a task on a {@link WorkerPool}, many messages at once, and hands the results on in submission order.
@@ -27,15 +31,6 @@ import io.millrace.streams.strategy.ProcessingStrategy;
  */
 public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
 
-    /** Which messages must be processed one after the other. */
-    public enum Ordering {
-        /** Messages with the same record key (records without a key: same partition). */
-        KEY,
-        /** Messages from the same partition. */
-        PARTITION,
-        /** None: every message may run at once. */
-        NONE
-    }
 
     private final Task<I, O> task;
 

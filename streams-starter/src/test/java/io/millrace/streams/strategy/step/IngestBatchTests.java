@@ -15,6 +15,8 @@ import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.worker.WorkerContext;
 
 import static io.millrace.streams.strategy.step.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;

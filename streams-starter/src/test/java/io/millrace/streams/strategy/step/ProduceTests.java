@@ -17,9 +17,11 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
+import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
+import io.millrace.streams.strategy.PipelineListener;
 
 import static io.millrace.streams.strategy.step.TestRecords.bytes;
 import static io.millrace.streams.strategy.step.TestRecords.header;

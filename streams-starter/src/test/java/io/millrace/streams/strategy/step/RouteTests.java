@@ -11,12 +11,16 @@ import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
+import io.millrace.streams.processor.Partitioner;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.schema.SchemaException;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.worker.WorkerContext;
 
 import static io.millrace.streams.strategy.step.TestRecords.bytes;
 import static io.millrace.streams.strategy.step.TestRecords.header;
@@ -38,7 +42,7 @@ class RouteTests {
 
     @Test
     void aOneToOneOutputTransformsWhatPassesItsFilterKeyedAsTheInput() {
-        Route<String> route = route(Route.Output.of("fruit", Schemas.string(), new OutputProcessor<String, String>() {
+        Route<String> route = route(Output.of("fruit", Schemas.string(), new OutputProcessor<String, String>() {
             @Override
             public boolean filter(String value) {
                 return value.startsWith("a");
@@ -65,7 +69,7 @@ class RouteTests {
 
     @Test
     void aNullTransformSendsNothing() {
-        Route<String> route = route(Route.Output.of("fruit", Schemas.string(), (OutputProcessor<String, String>) (
+        Route<String> route = route(Output.of("fruit", Schemas.string(), (OutputProcessor<String, String>) (
                 value) -> null));
         route.submit(payload(0, "k0", "apple"));
         assertThat(this.next.submitted).singleElement().satisfies((message) -> assertThat(message.payload()).isEmpty());
@@ -73,7 +77,7 @@ class RouteTests {
 
     @Test
     void anOutputProcessorMayOverrideTheKey() {
-        Route<String> route = route(Route.Output.of("fruit", Schemas.string(), new OutputProcessor<String, String>() {
+        Route<String> route = route(Output.of("fruit", Schemas.string(), new OutputProcessor<String, String>() {
             @Override
             public String transform(String value) {
                 return value;
@@ -96,7 +100,7 @@ class RouteTests {
             }
             emitter.emit(value);
         };
-        Route<String> route = route(new Route.Output<>("words", Schemas.string(), words));
+        Route<String> route = route(new Output<>("words", Schemas.string(), words));
         route.submit(payload(0, "sentence-1", "the quick fox"));
         List<ProducerRecord<byte[], byte[]>> outputs = this.next.submitted.get(0).payload();
         assertThat(outputs).extracting((output) -> string(output.key()))
@@ -112,8 +116,8 @@ class RouteTests {
             emitter.emit(value);
             emitter.emit(value);
         };
-        Route<String> route = route(new Route.Output<>("out", Schemas.string(), twice),
-                Route.Output.of("other", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
+        Route<String> route = route(new Output<>("out", Schemas.string(), twice),
+                Output.of("other", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
         Message<String> message = Message.of(record("in", 0, 0, "k", "v", header("trace", "t-1"),
                 header("tenant", "acme"))).withPayload("v");
         route.submit(message);
@@ -130,8 +134,8 @@ class RouteTests {
     @Test
     void outputsAreRoutedInTheirDeclaredOrder() {
         Route<String> route = route(
-                Route.Output.of("first", Schemas.string(), (OutputProcessor<String, String>) (value) -> value + 1),
-                Route.Output.of("second", Schemas.string(), (OutputProcessor<String, String>) (value) -> value + 2));
+                Output.of("first", Schemas.string(), (OutputProcessor<String, String>) (value) -> value + 1),
+                Output.of("second", Schemas.string(), (OutputProcessor<String, String>) (value) -> value + 2));
         route.submit(payload(0, "k", "v"));
         assertThat(this.next.submitted.get(0).payload()).extracting(ProducerRecord::topic)
             .containsExactly("first", "second");
@@ -142,12 +146,12 @@ class RouteTests {
         AtomicInteger badCalls = new AtomicInteger();
         Schema<String> strict = new RejectingSchema();
         Route<String> route = route(
-                Route.Output.of("good", Schemas.string(), (OutputProcessor<String, String>) (value) -> value),
-                Route.Output.of("bad", strict, (OutputProcessor<String, String>) (value) -> {
+                Output.of("good", Schemas.string(), (OutputProcessor<String, String>) (value) -> value),
+                Output.of("bad", strict, (OutputProcessor<String, String>) (value) -> {
                     badCalls.incrementAndGet();
                     return value;
                 }),
-                Route.Output.of("after", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
+                Output.of("after", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
         Message<String> message = payload(5, "k", "v");
         route.submit(message);
         assertThat(this.next.submitted).singleElement().satisfies((result) -> {
@@ -163,7 +167,7 @@ class RouteTests {
     @Test
     void aFailingOutputProcessorIsRetriedThenTheMessageIsInvalidAsOutputFailed() {
         AtomicInteger calls = new AtomicInteger();
-        Route<String> route = route(Route.Output.of("out", Schemas.string(), (OutputProcessor<String, String>) (
+        Route<String> route = route(Output.of("out", Schemas.string(), (OutputProcessor<String, String>) (
                 value) -> {
             calls.incrementAndGet();
             throw new IllegalStateException("down");
@@ -188,8 +192,8 @@ class RouteTests {
             emitter.emit("b", value + attempt);
         };
         Route<String> route = route(
-                Route.Output.of("before", Schemas.string(), (OutputProcessor<String, String>) (value) -> value),
-                new Route.Output<>("flaky", Schemas.string(), flaky));
+                Output.of("before", Schemas.string(), (OutputProcessor<String, String>) (value) -> value),
+                new Output<>("flaky", Schemas.string(), flaky));
         route.submit(payload(0, "k", "v"));
         assertThat(attempts).hasValue(2);
         List<ProducerRecord<byte[], byte[]>> outputs = this.next.submitted.get(0).payload();
@@ -200,7 +204,7 @@ class RouteTests {
     @Test
     void theContextDescribesTheRecordWhileTheOutputsRun() {
         List<String> seen = new ArrayList<>();
-        Route<String> route = route(new Route.Output<>("out", Schemas.string(),
+        Route<String> route = route(new Output<>("out", Schemas.string(),
                 (FlatOutputProcessor<String, String>) (value, context, emitter) -> seen
                     .add(context.topic() + "@" + context.offset() + " " + context.keyAsString())));
         route.submit(payload(12, "k12", "v"));
@@ -211,7 +215,7 @@ class RouteTests {
     @Test
     void filteredAndInvalidMessagesPassThroughUntouchedWithoutCallingTheOutputs() {
         AtomicInteger calls = new AtomicInteger();
-        Route<String> route = route(Route.Output.of("out", Schemas.string(), (OutputProcessor<String, String>) (
+        Route<String> route = route(Output.of("out", Schemas.string(), (OutputProcessor<String, String>) (
                 value) -> {
             calls.incrementAndGet();
             return value;
@@ -228,9 +232,9 @@ class RouteTests {
 
     @Test
     void aManualPartitionerSendsEveryRecordOfItsOutputToItsPartition() {
-        Route<String> route = route(Route.Output.of("fixed", Schemas.string(),
-                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Route.Partitioner.manual(2)),
-                Route.Output.of("hashed", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
+        Route<String> route = route(Output.of("fixed", Schemas.string(),
+                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Partitioner.manual(2)),
+                Output.of("hashed", Schemas.string(), (OutputProcessor<String, String>) (value) -> value));
         route.submit(payload(0, "k0", "a"));
         route.submit(payload(1, "k1", "b"));
         assertThat(this.next.submitted).flatExtracting(Message::payload)
@@ -241,8 +245,8 @@ class RouteTests {
     @Test
     void aRandomPartitionerSpreadsOneKeyOverEveryPartitionAndLooksTheCountUpOnce() {
         AtomicInteger lookups = new AtomicInteger();
-        Route<String> route = route(Route.Output.of("spread", Schemas.string(),
-                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Route.Partitioner.random(() -> {
+        Route<String> route = route(Output.of("spread", Schemas.string(),
+                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Partitioner.random(() -> {
                     lookups.incrementAndGet();
                     return 3;
                 })));
@@ -258,8 +262,8 @@ class RouteTests {
 
     @Test
     void aRandomPartitionerOfATopicWithoutPartitionsFailsTheOutput() {
-        Route<String> route = route(Route.Output.of("missing", Schemas.string(),
-                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Route.Partitioner.random(() -> 0)));
+        Route<String> route = route(Output.of("missing", Schemas.string(),
+                (OutputProcessor<String, String>) (value) -> value).withPartitioner(Partitioner.random(() -> 0)));
         route.submit(payload(0, "k", "v"));
         assertThat(this.next.submitted).singleElement()
             .satisfies((result) -> assertThat(result.invalid().reason())
@@ -269,12 +273,12 @@ class RouteTests {
     @Test
     void aNegativeManualPartitionIsRefused() {
         assertThatIllegalArgumentException()
-            .isThrownBy(() -> Route.Partitioner.manual(-1))
+            .isThrownBy(() -> Partitioner.manual(-1))
             .withMessageContaining("-1");
     }
 
     @SafeVarargs
-    private Route<String> route(Route.Output<String, ?>... outputs) {
+    private Route<String> route(Output<String, ?>... outputs) {
         return new Route<>(List.of(outputs), this.context, THREE_ATTEMPTS, this.next);
     }
 

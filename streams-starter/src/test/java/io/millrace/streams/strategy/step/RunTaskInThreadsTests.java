@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
-import io.millrace.streams.strategy.step.RunTaskInThreads.Ordering;
+import io.millrace.streams.strategy.Task;
+import io.millrace.streams.strategy.worker.Ordering;
+import io.millrace.streams.strategy.worker.WorkerContext;
+import io.millrace.streams.strategy.worker.WorkerPool;
 
 import static io.millrace.streams.strategy.step.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.Task;
+import io.millrace.streams.strategy.worker.WorkerContext;
 import io.millrace.streams.table.ChangelogRecord;
 import io.millrace.streams.table.Table;
 import io.millrace.streams.table.TableDefinition;
@@ -47,7 +52,7 @@ class TableStepsTests {
         return fruit;
     };
 
-    private final List<Route.Output<String, ?>> echo = List.of(Route.Output.of("out", Schemas.string(),
+    private final List<Output<String, ?>> echo = List.of(Output.of("out", Schemas.string(),
             (OutputProcessor<String, String>) (fruit) -> fruit));
 
     @Test
@@ -127,7 +132,7 @@ class TableStepsTests {
                 throw new IllegalStateException("flaky output");
             }
         };
-        List<Route.Output<String, ?>> outputs = List.of(new Route.Output<>("out", Schemas.string(), flakyOutput));
+        List<Output<String, ?>> outputs = List.of(new Output<>("out", Schemas.string(), flakyOutput));
         pipeline(this.counting, outputs).submit(payload(0, 0, "apple"));
         assertThat(attempts).hasValue(2);
         assertThat(count(0, "apple")).isEqualTo(1L);
@@ -143,7 +148,7 @@ class TableStepsTests {
         FlatOutputProcessor<String, String> failingOutput = (fruit, context, emitter) -> {
             throw new IllegalStateException("no output for " + fruit);
         };
-        List<Route.Output<String, ?>> outputs = List.of(new Route.Output<>("out", Schemas.string(), failingOutput));
+        List<Output<String, ?>> outputs = List.of(new Output<>("out", Schemas.string(), failingOutput));
         pipeline(this.counting, outputs).submit(payload(0, 0, "apple"));
         assertThat(this.next.submitted).singleElement().satisfies((message) -> assertThat(message.invalid().reason())
             .isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED));
@@ -153,7 +158,7 @@ class TableStepsTests {
 
     @Test
     void anOutputLargerThanTheProducerSendsDeadLettersTheRecordAndDropsItsWrites() {
-        List<Route.Output<String, ?>> outputs = List.of(Route.Output.of("out", Schemas.string(),
+        List<Output<String, ?>> outputs = List.of(Output.of("out", Schemas.string(),
                 (OutputProcessor<String, String>) (fruit) -> fruit.repeat(200)));
         Route<String> route = new Route<>(outputs, this.context, THREE_ATTEMPTS, 1000, this.next);
         new Ingest<>(this.counting, this.context, THREE_ATTEMPTS, route).submit(payload(0, 0, "apple"));
@@ -194,8 +199,8 @@ class TableStepsTests {
     void aTopicWhoseMaxMessageBytesIsBelowTheProducersLimitTakesOnlyRecordsThatFitIt() {
         OutputProcessor<String, String> wide = (fruit) -> fruit.repeat(200);
         OutputProcessor<String, String> narrow = (fruit) -> fruit.startsWith("big") ? fruit.repeat(200) : fruit;
-        List<Route.Output<String, ?>> outputs = List.of(Route.Output.of("wide", Schemas.string(), wide),
-                Route.Output.of("narrow", Schemas.string(), narrow));
+        List<Output<String, ?>> outputs = List.of(Output.of("wide", Schemas.string(), wide),
+                Output.of("narrow", Schemas.string(), narrow));
         RecordLimits limits = RecordLimits.of(10_000).withTopicLimits(Map.of("narrow", 1000, "wide", 50_000));
         Route<String> route = new Route<>(outputs, this.context, THREE_ATTEMPTS, limits, this.next);
         new Ingest<>(this.counting, this.context, THREE_ATTEMPTS, route).submit(payload(0, 0, "apple"));
@@ -289,7 +294,7 @@ class TableStepsTests {
     }
 
     private Ingest<String, String> pipeline(InputProcessor<String, String> processor,
-            List<Route.Output<String, ?>> outputs) {
+            List<Output<String, ?>> outputs) {
         Route<String> route = new Route<>(outputs, this.context, THREE_ATTEMPTS, this.next);
         return new Ingest<>(processor, this.context, THREE_ATTEMPTS, route);
     }

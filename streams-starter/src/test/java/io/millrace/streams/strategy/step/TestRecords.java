@@ -14,36 +14,36 @@ import io.millrace.streams.strategy.Message;
 /**
  * Consumed records and messages for the step tests.
  */
-final class TestRecords {
+public final class TestRecords {
 
-    static final long TIMESTAMP = 1_700_000_000_000L;
+    public static final long TIMESTAMP = 1_700_000_000_000L;
 
     private TestRecords() {
     }
 
-    static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, String key, String value,
+    public static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, String key, String value,
             Header... headers) {
         return new ConsumerRecord<>(topic, partition, offset, TIMESTAMP, TimestampType.CREATE_TIME, -1, -1,
                 bytes(key), bytes(value), new RecordHeaders(headers), Optional.empty());
     }
 
-    static ConsumerRecord<byte[], byte[]> record(long offset, String value) {
+    public static ConsumerRecord<byte[], byte[]> record(long offset, String value) {
         return record("in", 0, offset, "k" + offset, value);
     }
 
-    static Message<ConsumerRecord<byte[], byte[]>> message(long offset, String value) {
+    public static Message<ConsumerRecord<byte[], byte[]>> message(long offset, String value) {
         return Message.of(record(offset, value));
     }
 
-    static Header header(String key, String value) {
+    public static Header header(String key, String value) {
         return new RecordHeader(key, bytes(value));
     }
 
-    static byte[] bytes(String value) {
+    public static byte[] bytes(String value) {
         return (value != null) ? value.getBytes(StandardCharsets.UTF_8) : null;
     }
 
-    static String string(byte[] value) {
+    public static String string(byte[] value) {
         return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
     }
 }

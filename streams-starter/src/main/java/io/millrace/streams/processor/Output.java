@@ -1,0 +1,62 @@
+package io.millrace.streams.processor;
+
+import java.util.Objects;
+
+import io.millrace.streams.schema.Schema;
+
+/**
+ * One output of a stream: its topic, schema, processor and partitioner.
+ *
+ * @param topic the output topic
+ * @param schema encodes and validates the output messages
+ * @param processor makes the output messages
+ * @param partitioner picks the partition of each output record
+ * @param <I> the type the input processor returns
+ * @param <O> the output message type
+ */
+public record Output<I, O>(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor,
+        Partitioner partitioner) {
+
+    /**
+     * An output whose records are partitioned by the producer, by key hash.
+     * @param topic the output topic
+     * @param schema encodes and validates the output messages
+     * @param processor makes the output messages
+     */
+    public Output(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor) {
+        this(topic, schema, processor, Partitioner.hash());
+    }
+
+    public Output {
+        Objects.requireNonNull(partitioner, "partitioner");
+    }
+
+    /**
+     * This output with another partitioner.
+     * @param partitioner picks the partition of each output record
+     * @return a new output
+     */
+    public Output<I, O> withPartitioner(Partitioner partitioner) {
+        return new Output<>(this.topic, this.schema, this.processor, partitioner);
+    }
+
+    /**
+     * An output from a one-to-one {@link OutputProcessor}.
+     * @param topic the output topic
+     * @param schema the output schema
+     * @param processor the processor
+     * @param <I> the type the input processor returns
+     * @param <O> the output message type
+     * @return the output
+     */
+    public static <I, O> Output<I, O> of(String topic, Schema<O> schema, OutputProcessor<I, O> processor) {
+        return new Output<>(topic, schema, (value, context, emitter) -> {
+            if (processor.filter(value)) {
+                O result = processor.transform(value);
+                if (result != null) {
+                    emitter.emit(processor.key(value, result), result);
+                }
+            }
+        });
+    }
+}

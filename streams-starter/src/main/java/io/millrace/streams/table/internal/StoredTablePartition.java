@@ -1,0 +1,387 @@
+package io.millrace.streams.table.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.table.KeyValue;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.TablePartition;
+import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.internal.store.Checkpoint;
+import io.millrace.streams.table.internal.store.KeyValueIterator;
+import io.millrace.streams.table.internal.store.KeyValueStore;
+
+/**
+ * One partition of one table in this instance: its local store, its place in the changelog, and, under
+ * {@code exactly-once}, the writes of the open transaction.
+ *
+ * <p>Finished records' writes wait in {@code uncommitted}, which reads see first, and reach the store in batches
+ * (one RocksDB write, one write-ahead-log append, for thousands of records rather than one per record). Under
+ * {@code exactly-once} a batch is applied, atomically, only after the transaction that wrote it to the changelog
+ * committed. The store therefore never holds a write the changelog may lose, so a crash needs no full restore: the
+ * store is restored from its checkpoint, like after a clean stop. Under {@code at-least-once} a batch is applied
+ * at every commit, before a checkpoint, and whenever {@value #MAX_BUFFERED_WRITES} writes or
+ * {@value #MAX_BUFFERED_BYTES} bytes have accumulated; the checkpoint counts only the writes acknowledged before
+ * the batch that holds them began.
+ *
+ * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
+ * partition is not active, the poll thread commits and checkpoints between records.
+ */
+public final class StoredTablePartition implements TablePartition {
+
+    private static final Logger logger = LoggerFactory.getLogger(StoredTablePartition.class);
+
+    /** Marks a key deleted in {@link #uncommitted}; compared by identity. */
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    private final TableDefinition<?, ?> definition;
+
+    private final String changelogTopic;
+
+    private final int partition;
+
+    private final KeyValueStore store;
+
+    private final ConcurrentSkipListMap<byte[], byte[]> uncommitted;
+
+    private final boolean exactlyOnce;
+
+    /** Under at-least-once: writes taken into {@link #uncommitted} since the last batch, and their bytes. */
+    private final AtomicLong buffered = new AtomicLong();
+
+    private final AtomicLong bufferedBytes = new AtomicLong();
+
+    /** At-least-once: a batch goes to the store after this many writes at the latest. */
+    static final int MAX_BUFFERED_WRITES = 10_000;
+
+    /** At-least-once: a batch goes to the store after this many bytes of keys and values at the latest. */
+    static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
+
+    /** The next changelog offset the store reflects, from restoring or tailing the changelog. */
+    private final AtomicLong position = new AtomicLong();
+
+    /** One past the highest changelog offset of this instance's own acknowledged writes. */
+    private final AtomicLong acknowledged = new AtomicLong();
+
+    /**
+     * The writes of this instance the store holds: one past the highest acknowledged changelog offset of writes the
+     * store has. Under {@code exactly-once}, {@link #acknowledged} as of the last commit: writes acknowledged since
+     * belong to the open transaction, which may abort, or whose commit may fail on this side and still succeed on the
+     * broker. Under {@code at-least-once}, {@link #acknowledged} as of the start of the last batch applied.
+     */
+    private final AtomicLong committed = new AtomicLong();
+
+    private volatile Role role = Role.RESTORING;
+
+    private volatile long restoreStart;
+
+    private volatile long restoreEnd = -1;
+
+    private final AtomicLong restored = new AtomicLong();
+
+    private final AtomicLong written = new AtomicLong();
+
+    private long checkpointed = -1;
+
+    private long checkpointedAt;
+
+    /** Commits come every 100 ms under exactly-once; a checkpoint (two fsyncs) at most this often is plenty. */
+    private static final long CHECKPOINT_INTERVAL_MILLIS = 1_000;
+
+    /**
+     * Creates a partition.
+     * @param definition the table
+     * @param changelogTopic the table's changelog topic
+     * @param partition the partition
+     * @param store the local store, owned from now on
+     * @param checkpoint the changelog offset the store reflects
+     * @param exactlyOnce whether writes wait for their transaction
+     */
+    public StoredTablePartition(TableDefinition<?, ?> definition, String changelogTopic, int partition,
+            KeyValueStore store, long checkpoint, boolean exactlyOnce) {
+        this.definition = definition;
+        this.changelogTopic = changelogTopic;
+        this.partition = partition;
+        this.store = store;
+        this.uncommitted = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        this.exactlyOnce = exactlyOnce;
+        this.position.set(checkpoint);
+        this.restoreStart = checkpoint;
+        this.checkpointed = (store.directory() != null) ? checkpoint : -1;
+    }
+
+    @Override
+    public TableDefinition<?, ?> definition() {
+        return this.definition;
+    }
+
+    @Override
+    public String changelogTopic() {
+        return this.changelogTopic;
+    }
+
+    @Override
+    public int partition() {
+        return this.partition;
+    }
+
+    @Override
+    public Role role() {
+        return this.role;
+    }
+
+    /**
+     * Moves this partition to another role.
+     * @param role the new role
+     */
+    public void role(Role role) {
+        this.role = role;
+    }
+
+    /**
+     * A key's committed value (the store, under the open transaction's writes).
+     * @param key the encoded key
+     * @return the encoded value, or {@code null}
+     */
+    @Override
+    public byte[] get(byte[] key) {
+        byte[] pending = this.uncommitted.get(key);
+        if (pending != null) {
+            return (pending == TOMBSTONE) ? null : pending;
+        }
+        return this.store.get(key);
+    }
+
+    /**
+     * Takes the writes of a finished record into the batch that goes to the store next (under {@code exactly-once},
+     * the open transaction's). Under {@code at-least-once} a full batch is applied at once, on the caller's thread.
+     * @param writes puts and deletes ({@code value == null}) in order
+     */
+    @Override
+    public void apply(List<KeyValue> writes) {
+        long bytes = 0;
+        for (KeyValue write : writes) {
+            byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
+            this.uncommitted.put(write.key(), value);
+            bytes += write.key().length + value.length;
+        }
+        this.written.addAndGet(writes.size());
+        if (!this.exactlyOnce) {
+            long count = this.buffered.addAndGet(writes.size());
+            long size = this.bufferedBytes.addAndGet(bytes);
+            if (count >= MAX_BUFFERED_WRITES || size >= MAX_BUFFERED_BYTES) {
+                applyBuffered();
+            }
+        }
+    }
+
+    /**
+     * Under {@code exactly-once}: the transaction committed, its writes go to the store in one batch (poll thread, no
+     * worker running). Under {@code at-least-once}: the writes taken so far go to the store.
+     */
+    public void commit() {
+        if (!this.exactlyOnce) {
+            applyBuffered();
+            return;
+        }
+        // No write is in flight: every one acknowledged so far is committed (or was aborted before).
+        this.committed.accumulateAndGet(this.acknowledged.get(), Math::max);
+        if (this.uncommitted.isEmpty()) {
+            return;
+        }
+        List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
+        for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
+            batch.add(new KeyValue(entry.getKey(), (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
+        }
+        this.store.write(batch);
+        this.uncommitted.clear();
+    }
+
+    /**
+     * At-least-once: writes the buffered writes to the store in one batch. Safe while workers write: an entry
+     * leaves the buffer only if no newer value replaced it meanwhile, and reads see the buffer first. Every write
+     * acknowledged before the batch began was in the buffer then (a write is buffered before its changelog record is
+     * sent), so the store holds it, or a newer value of its key, afterwards.
+     */
+    private void applyBuffered() {
+        long acknowledgedBefore = this.acknowledged.get();
+        this.buffered.set(0);
+        this.bufferedBytes.set(0);
+        if (!this.uncommitted.isEmpty()) {
+            List<Map.Entry<byte[], byte[]>> taken = new ArrayList<>();
+            List<KeyValue> batch = new ArrayList<>();
+            for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
+                byte[] value = entry.getValue();
+                taken.add(Map.entry(entry.getKey(), value));
+                batch.add(new KeyValue(entry.getKey(), (value == TOMBSTONE) ? null : value));
+            }
+            this.store.write(batch);
+            for (Map.Entry<byte[], byte[]> entry : taken) {
+                // By identity (byte[] equals): a value written since stays for the next batch.
+                this.uncommitted.remove(entry.getKey(), entry.getValue());
+            }
+        }
+        this.committed.accumulateAndGet(acknowledgedBefore, Math::max);
+    }
+
+    /** The transaction aborted: its writes are forgotten. Nothing under at-least-once: finished writes stand. */
+    public void abort() {
+        if (this.exactlyOnce) {
+            this.uncommitted.clear();
+        }
+    }
+
+    /**
+     * A changelog record of the owner of this partition was acknowledged.
+     * @param offset its offset
+     */
+    @Override
+    public void acknowledged(long offset) {
+        this.acknowledged.accumulateAndGet(offset + 1, Math::max);
+    }
+
+    /**
+     * Applies changelog records read by the restorer or a standby, straight to the store.
+     * @param records the records' keys and values ({@code null} for tombstones), in changelog order
+     * @param nextOffset the changelog offset after the last of them
+     */
+    public void restore(List<KeyValue> records, long nextOffset) {
+        if (!records.isEmpty()) {
+            this.store.write(records);
+            this.restored.addAndGet(records.size());
+        }
+        this.position.accumulateAndGet(nextOffset, Math::max);
+    }
+
+    /**
+     * Starts a restore towards an end offset.
+     * @param end the changelog's end offset now
+     */
+    public void restoring(long end) {
+        this.restoreStart = this.position.get();
+        this.restoreEnd = end;
+        this.restored.set(0);
+    }
+
+    /**
+     * The changelog offset this partition's store reflects: where a restore would start.
+     * @return the offset
+     */
+    public long changelogPosition() {
+        return Math.max(this.position.get(), this.committed.get());
+    }
+
+    /**
+     * Writes the checkpoint if the store moved since the last one. Nothing for a memory store. Call only when the
+     * store holds every write up to {@link #changelogPosition()}: no open transaction, no unacknowledged write.
+     */
+    public void checkpoint() {
+        long now = System.currentTimeMillis();
+        if (now - this.checkpointedAt >= CHECKPOINT_INTERVAL_MILLIS) {
+            checkpointNow();
+        }
+    }
+
+    /** Writes the checkpoint now if the store moved, whatever the interval; see {@link #checkpoint()}. */
+    public void checkpointNow() {
+        if (!this.exactlyOnce) {
+            applyBuffered();
+        }
+        Path directory = this.store.directory();
+        long offset = changelogPosition();
+        if (directory == null || offset == this.checkpointed) {
+            return;
+        }
+        this.checkpointedAt = System.currentTimeMillis();
+        try {
+            Checkpoint.write(directory, offset);
+            this.checkpointed = offset;
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Could not write the checkpoint of {}-{}: {}", this.changelogTopic, this.partition,
+                    ex.toString());
+        }
+    }
+
+    /**
+     * Visits the committed entries with the open transaction's writes over them, in key order.
+     * @param action gets each encoded key and value
+     */
+    @Override
+    public void forEach(BiConsumer<byte[], byte[]> action) {
+        if (this.uncommitted.isEmpty()) {
+            try (KeyValueIterator entries = this.store.all()) {
+                entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
+            }
+            return;
+        }
+        Map<byte[], byte[]> overlay = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        overlay.putAll(this.uncommitted);
+        try (KeyValueIterator entries = this.store.all()) {
+            entries.forEachRemaining((entry) -> {
+                if (!overlay.containsKey(entry.key())) {
+                    overlay.put(entry.key(), entry.value());
+                }
+            });
+        }
+        overlay.forEach((key, value) -> {
+            if (value != TOMBSTONE) {
+                action.accept(key, value);
+            }
+        });
+    }
+
+    @Override
+    public long approximateSize() {
+        return this.store.approximateCount() + this.uncommitted.size();
+    }
+
+    /**
+     * What the endpoint shows of this partition.
+     * @return the view
+     */
+    public TablePartitionView view() {
+        long end = this.restoreEnd;
+        long position = changelogPosition();
+        long remaining = (this.role == Role.RESTORING && end >= 0) ? Math.max(0, end - position) : 0;
+        return new TablePartitionView(this.definition.name(), this.partition, this.role, this.restored.get(),
+                remaining, this.restoreStart, end, position, this.written.get(), this.checkpointed);
+    }
+
+    /**
+     * Checkpoints and closes the store.
+     * @param checkpoint whether the store holds every write up to {@link #changelogPosition()}
+     */
+    public void close(boolean checkpoint) {
+        if (this.exactlyOnce) {
+            abort();
+        }
+        else {
+            // Finished records' writes: the store may be ahead of its checkpoint, never behind it.
+            applyBuffered();
+        }
+        if (checkpoint) {
+            this.store.flush();
+            checkpointNow();
+        }
+        this.store.close();
+    }
+
+    public KeyValueStore store() {
+        return this.store;
+    }
+
+    @Override
+    public String toString() {
+        return this.changelogTopic + "-" + this.partition + "[" + this.role + "]";
+    }
+}

@@ -1,0 +1,103 @@
+package io.millrace.streams.table.internal.store;
+
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+import io.millrace.streams.table.KeyValue;
+
+/**
+ * A {@link KeyValueIterator} over a {@link RocksIterator}, which sees the database as it was when created. Each step
+ * holds the store's read lock, so that the store cannot close the native iterator under it.
+ */
+final class RocksDbIterator implements KeyValueIterator {
+
+    private final RocksDbStore store;
+
+    private final RocksIterator iterator;
+
+    /** Set once by whoever releases the native iterator first: its user or the closing store. */
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    RocksDbIterator(RocksDbStore store, RocksIterator iterator) {
+        this.store = store;
+        this.iterator = iterator;
+        iterator.seekToFirst();
+    }
+
+    @Override
+    public boolean hasNext() {
+        this.store.enter();
+        try {
+            checkNotReleased();
+            if (this.iterator.isValid()) {
+                return true;
+            }
+            // An invalid iterator is either at the end or failed: status() tells which.
+            this.iterator.status();
+            return false;
+        }
+        catch (RocksDBException ex) {
+            throw this.store.failure("iterate", ex);
+        }
+        finally {
+            this.store.exit();
+        }
+    }
+
+    @Override
+    public KeyValue next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        this.store.enter();
+        try {
+            checkNotReleased();
+            KeyValue entry = new KeyValue(this.iterator.key(), this.iterator.value());
+            this.iterator.next();
+            return entry;
+        }
+        finally {
+            this.store.exit();
+        }
+    }
+
+    private void checkNotReleased() {
+        if (this.released.get()) {
+            throw new IllegalStateException("Iterator is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            this.store.enter();
+        }
+        catch (IllegalStateException ex) {
+            // The store is closed, and released this iterator with it.
+            return;
+        }
+        try {
+            if (release()) {
+                this.store.closed(this);
+            }
+        }
+        finally {
+            this.store.exit();
+        }
+    }
+
+    /**
+     * Releases the native iterator, once.
+     * @return whether this call released it
+     */
+    boolean release() {
+        if (!this.released.compareAndSet(false, true)) {
+            return false;
+        }
+        this.iterator.close();
+        return true;
+    }
+}

@@ -1,0 +1,126 @@
+package io.millrace.streams.strategy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.millrace.streams.schema.SchemaException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * Tests for {@link RetryPolicy}.
+ */
+class RetryPolicyTests {
+
+    private static final RetryPolicy FOUR_ATTEMPTS = new RetryPolicy(4, Duration.ZERO, 1, Duration.ZERO);
+
+    @Test
+    void aSucceedingActionRunsOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThat(FOUR_ATTEMPTS.call(() -> calls.incrementAndGet())).isEqualTo(1);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aFailingActionRunsMaxAttemptsTimesThenItsLastFailureIsThrown() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatIllegalStateException().isThrownBy(() -> FOUR_ATTEMPTS.call(() -> {
+            throw new IllegalStateException("attempt " + calls.incrementAndGet());
+        })).withMessage("attempt 4");
+        assertThat(calls).hasValue(4);
+    }
+
+    @Test
+    void anActionThatRecoversReturnsItsResult() {
+        AtomicInteger calls = new AtomicInteger();
+        String result = FOUR_ATTEMPTS.call(() -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new IllegalStateException("not yet");
+            }
+            return "done";
+        });
+        assertThat(result).isEqualTo("done");
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void noneMakesOneAttempt() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatIllegalStateException().isThrownBy(() -> RetryPolicy.NONE.call(() -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("once");
+        }));
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aSchemaExceptionIsNeverRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> FOUR_ATTEMPTS.call(() -> {
+            calls.incrementAndGet();
+            throw new SchemaException("Invalid", List.of("id: must not be null"));
+        }));
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void theBackoffGrowsButIsCappedAtMaxBackoff() {
+        // Uncapped, the waits would be 20 ms then 20 s; capped at 30 ms they add up to 50 ms.
+        RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(20), 1000, Duration.ofMillis(30));
+        AtomicInteger calls = new AtomicInteger();
+        long start = System.nanoTime();
+        assertThatIllegalStateException().isThrownBy(() -> policy.call(() -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("down");
+        }));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(calls).hasValue(3);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(50)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void theFirstBackoffIsTheInitialBackoff() {
+        RetryPolicy policy = new RetryPolicy(2, Duration.ofMillis(150), 2, Duration.ofSeconds(10));
+        long start = System.nanoTime();
+        assertThatIllegalStateException().isThrownBy(() -> policy.call(() -> {
+            throw new IllegalStateException("down");
+        }));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150))
+            .isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anInterruptDuringBackoffStopsRetryingAndKeepsTheInterruptFlag() {
+        RetryPolicy policy = new RetryPolicy(3, Duration.ofSeconds(30), 1, Duration.ofSeconds(30));
+        AtomicInteger calls = new AtomicInteger();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatIllegalStateException().isThrownBy(() -> policy.call(() -> {
+                calls.incrementAndGet();
+                throw new IllegalArgumentException("down");
+            })).withMessageContaining("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThat(calls).hasValue(1);
+        }
+        finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void atLeastOneAttemptIsRequired() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new RetryPolicy(0, Duration.ZERO, 1, Duration.ZERO));
+    }
+
+    @Test
+    void theMultiplierMustNotShrinkTheBackoff() {
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new RetryPolicy(3, Duration.ofMillis(10), 0.5, Duration.ofSeconds(1)));
+    }
+}

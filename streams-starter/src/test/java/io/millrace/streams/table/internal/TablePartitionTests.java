@@ -1,0 +1,375 @@
+package io.millrace.streams.table.internal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.millrace.streams.table.KeyValue;
+import io.millrace.streams.table.TablePartition.Role;
+import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.internal.store.Checkpoint;
+import io.millrace.streams.table.internal.store.InMemoryStore;
+import io.millrace.streams.table.internal.store.RocksDbResources;
+import io.millrace.streams.table.internal.store.RocksDbStore;
+
+import static io.millrace.streams.table.TestTables.COUNTS;
+import static io.millrace.streams.table.TestTables.text;
+import static io.millrace.streams.table.TestTables.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link StoredTablePartition}: the exactly-once overlay, restoring, checkpoints and what the endpoint sees.
+ */
+class TablePartitionTests {
+
+    private static final String CHANGELOG = "app-counts-changelog";
+
+    @TempDir
+    Path tempDir;
+
+    private final RocksDbResources rocksDb = new RocksDbResources(8 << 20, 4 << 20, (table, options) -> {
+    });
+
+    private final List<StoredTablePartition> opened = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        this.opened.forEach((partition) -> partition.close(false));
+        this.rocksDb.close();
+    }
+
+    @Test
+    void underExactlyOnceFinishedWritesStayOutOfTheStoreUntilTheCommitButAreRead() {
+        InMemoryStore store = new InMemoryStore();
+        store.put(utf8("pear"), utf8("7"));
+        store.put(utf8("plum"), utf8("3"));
+        StoredTablePartition partition = memory(store, true);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1")), new KeyValue(utf8("pear"), null)));
+        partition.apply(List.of(new KeyValue(utf8("plum"), utf8("4"))));
+
+        assertThat(store.get(utf8("apple"))).isNull();
+        assertThat(text(store.get(utf8("pear")))).isEqualTo("7");
+        assertThat(text(store.get(utf8("plum")))).isEqualTo("3");
+        assertThat(text(partition.get(utf8("apple")))).isEqualTo("1");
+        assertThat(partition.get(utf8("pear"))).isNull();
+        assertThat(text(partition.get(utf8("plum")))).isEqualTo("4");
+        assertThat(entries(partition)).containsExactly("apple=1", "plum=4");
+        assertThat(partition.view().written()).isEqualTo(3);
+
+        partition.commit();
+        assertThat(text(store.get(utf8("apple")))).isEqualTo("1");
+        assertThat(store.get(utf8("pear"))).isNull();
+        assertThat(text(store.get(utf8("plum")))).isEqualTo("4");
+        assertThat(entries(partition)).containsExactly("apple=1", "plum=4");
+        assertThat(partition.approximateSize()).isEqualTo(2);
+    }
+
+    @Test
+    void underExactlyOnceAnAbortForgetsTheOpenTransactionsWrites() {
+        InMemoryStore store = new InMemoryStore();
+        store.put(utf8("pear"), utf8("7"));
+        StoredTablePartition partition = memory(store, true);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1")), new KeyValue(utf8("pear"), null)));
+        partition.abort();
+        assertThat(partition.get(utf8("apple"))).isNull();
+        assertThat(text(partition.get(utf8("pear")))).isEqualTo("7");
+        assertThat(entries(partition)).containsExactly("pear=7");
+        partition.commit();
+        assertThat(store.get(utf8("apple"))).isNull();
+        assertThat(text(store.get(utf8("pear")))).isEqualTo("7");
+    }
+
+    @Test
+    void underAtLeastOnceWritesAreReadAtOnceAndReachTheStoreInABatchAtTheCommit() {
+        InMemoryStore store = new InMemoryStore();
+        store.put(utf8("pear"), utf8("7"));
+        StoredTablePartition partition = memory(store, false);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.apply(List.of(new KeyValue(utf8("plum"), utf8("2")), new KeyValue(utf8("pear"), null)));
+        assertThat(text(partition.get(utf8("apple")))).isEqualTo("1");
+        assertThat(partition.get(utf8("pear"))).isNull();
+        assertThat(store.get(utf8("apple"))).isNull();
+        assertThat(text(store.get(utf8("pear")))).isEqualTo("7");
+        // An abort is an exactly-once matter: finished writes stand under at-least-once.
+        partition.abort();
+        partition.commit();
+        assertThat(text(store.get(utf8("apple")))).isEqualTo("1");
+        assertThat(text(store.get(utf8("plum")))).isEqualTo("2");
+        assertThat(store.get(utf8("pear"))).isNull();
+        assertThat(partition.view().written()).isEqualTo(3);
+    }
+
+    @Test
+    void underAtLeastOnceAFullBatchGoesToTheStoreWithoutWaitingForTheCommit() {
+        InMemoryStore store = new InMemoryStore();
+        StoredTablePartition partition = memory(store, false);
+        for (int i = 0; i < StoredTablePartition.MAX_BUFFERED_WRITES - 1; i++) {
+            partition.apply(List.of(new KeyValue(utf8("k" + (i % 100)), utf8("v" + i))));
+        }
+        assertThat(store.approximateCount()).isZero();
+        partition.apply(List.of(new KeyValue(utf8("last"), utf8("1"))));
+        assertThat(store.approximateCount()).isEqualTo(101);
+        assertThat(text(store.get(utf8("k98")))).isEqualTo("v" + (StoredTablePartition.MAX_BUFFERED_WRITES - 2));
+
+        byte[] big = new byte[(int) StoredTablePartition.MAX_BUFFERED_BYTES];
+        partition.apply(List.of(new KeyValue(utf8("big"), big)));
+        assertThat(store.get(utf8("big"))).hasSize(big.length);
+    }
+
+    @Test
+    void underAtLeastOnceTheCheckpointCountsOnlyWritesAcknowledgedBeforeTheBatchThatHoldsThem() {
+        StoredTablePartition partition = memory(new InMemoryStore(), false);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(0);
+        assertThat(partition.changelogPosition()).isZero();
+        partition.commit();
+        assertThat(partition.changelogPosition()).isEqualTo(1);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("2"))));
+        partition.acknowledged(1);
+        partition.checkpointNow();
+        assertThat(partition.changelogPosition()).isEqualTo(2);
+        assertThat(text(partition.store().get(utf8("apple")))).isEqualTo("2");
+    }
+
+    @Test
+    void underAtLeastOnceClosingAppliesTheBufferedWrites(@TempDir Path dir) {
+        StoredTablePartition partition = rocksDb(dir, 0, false);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.close(false);
+        this.opened.remove(partition);
+        StoredTablePartition reopened = rocksDb(dir, 0, false);
+        assertThat(text(reopened.store().get(utf8("apple")))).isEqualTo("1");
+    }
+
+    @Test
+    void restoredRecordsGoStraightToTheStoreEvenUnderExactlyOnceAndMoveThePosition() {
+        InMemoryStore store = new InMemoryStore();
+        store.put(utf8("gone"), utf8("1"));
+        StoredTablePartition partition = memory(store, true);
+        partition.restore(List.of(new KeyValue(utf8("apple"), utf8("1")), new KeyValue(utf8("apple"), utf8("2")),
+                new KeyValue(utf8("gone"), null)), 3);
+        assertThat(text(store.get(utf8("apple")))).isEqualTo("2");
+        assertThat(store.get(utf8("gone"))).isNull();
+        assertThat(partition.changelogPosition()).isEqualTo(3);
+        // Transaction markers move the position without records; the position never goes back.
+        partition.restore(List.of(), 5);
+        partition.restore(List.of(), 4);
+        assertThat(partition.changelogPosition()).isEqualTo(5);
+        assertThat(partition.view().restored()).isEqualTo(3);
+    }
+
+    @Test
+    void whileRestoringTheViewShowsWhatRemains() {
+        StoredTablePartition partition = new StoredTablePartition(COUNTS, CHANGELOG, 4, new InMemoryStore(), 3, false);
+        this.opened.add(partition);
+        TablePartitionView before = partition.view();
+        assertThat(before.role()).isEqualTo(Role.RESTORING);
+        assertThat(before.restoreEnd()).isEqualTo(-1);
+        assertThat(before.remaining()).isZero();
+
+        partition.restoring(10);
+        assertThat(partition.view()).satisfies((view) -> {
+            assertThat(view.table()).isEqualTo("counts");
+            assertThat(view.partition()).isEqualTo(4);
+            assertThat(view.restoreStart()).isEqualTo(3);
+            assertThat(view.restoreEnd()).isEqualTo(10);
+            assertThat(view.remaining()).isEqualTo(7);
+            assertThat(view.restored()).isZero();
+            assertThat(view.changelogPosition()).isEqualTo(3);
+            assertThat(view.checkpoint()).isEqualTo(-1);
+        });
+        partition.restore(List.of(new KeyValue(utf8("a"), utf8("1")), new KeyValue(utf8("b"), utf8("1"))), 5);
+        assertThat(partition.view().remaining()).isEqualTo(5);
+        assertThat(partition.view().restored()).isEqualTo(2);
+        partition.restore(List.of(new KeyValue(utf8("c"), utf8("1"))), 10);
+        assertThat(partition.view().remaining()).isZero();
+        partition.role(Role.ACTIVE);
+        assertThat(partition.view().remaining()).isZero();
+        assertThat(partition.view().restored()).isEqualTo(3);
+
+        // A new restore counts afresh from where the store is.
+        partition.role(Role.RESTORING);
+        partition.restoring(12);
+        assertThat(partition.view().restoreStart()).isEqualTo(10);
+        assertThat(partition.view().remaining()).isEqualTo(2);
+        assertThat(partition.view().restored()).isZero();
+    }
+
+    @Test
+    void theChangelogPositionIsTheFurthestOfRestoredAndAcknowledged() {
+        StoredTablePartition partition = memory(new InMemoryStore(), false);
+        partition.acknowledged(9);
+        partition.acknowledged(4);
+        partition.commit();
+        assertThat(partition.changelogPosition()).isEqualTo(10);
+        partition.restore(List.of(), 7);
+        assertThat(partition.changelogPosition()).isEqualTo(10);
+        partition.restore(List.of(), 12);
+        assertThat(partition.changelogPosition()).isEqualTo(12);
+    }
+
+    @Test
+    void aMemoryStoreIsNeverCheckpointed() {
+        StoredTablePartition partition = memory(new InMemoryStore(), false);
+        partition.acknowledged(4);
+        partition.checkpoint();
+        partition.checkpointNow();
+        assertThat(partition.view().checkpoint()).isEqualTo(-1);
+        assertThat(partition.view().changelogPosition()).isEqualTo(5);
+    }
+
+    @Test
+    void aRocksDbStoreIsCheckpointedOnlyWhenItsPositionMoved() {
+        Path dir = this.tempDir.resolve("counts").resolve("0");
+        StoredTablePartition partition = rocksDb(dir, 0, false);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).isEmpty();
+
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(4);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).hasValue(5);
+        assertThat(partition.view().checkpoint()).isEqualTo(5);
+
+        // Not moved: not written again.
+        Checkpoint.delete(dir);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).isEmpty();
+
+        partition.acknowledged(8);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).hasValue(9);
+        assertThat(partition.view().checkpoint()).isEqualTo(9);
+    }
+
+    @Test
+    void whileRunningACheckpointIsWrittenAtMostOnceASecond() {
+        Path dir = this.tempDir.resolve("counts").resolve("4");
+        StoredTablePartition partition = rocksDb(dir, 0, false);
+        partition.acknowledged(0);
+        long start = System.nanoTime();
+        partition.checkpoint();
+        assertThat(Checkpoint.read(dir)).hasValue(1);
+        partition.acknowledged(1);
+        partition.checkpoint();
+        boolean withinASecond = System.nanoTime() - start < 900_000_000L;
+        org.junit.jupiter.api.Assumptions.assumeTrue(withinASecond, "the machine paused for most of a second");
+        assertThat(Checkpoint.read(dir)).hasValue(1);
+        // Closing, or handing over, writes it at once.
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).hasValue(2);
+        partition.acknowledged(2);
+        await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            partition.checkpoint();
+            assertThat(Checkpoint.read(dir)).hasValue(3);
+        });
+    }
+
+    @Test
+    void aRocksDbStoreOpenedAtACheckpointDoesNotRewriteIt() {
+        Path dir = this.tempDir.resolve("counts").resolve("1");
+        StoredTablePartition partition = rocksDb(dir, 7, false);
+        assertThat(partition.view().checkpoint()).isEqualTo(7);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).isEmpty();
+        partition.restore(List.of(new KeyValue(utf8("a"), utf8("1"))), 8);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).hasValue(8);
+    }
+
+    @Test
+    void closingWithACheckpointFlushesAndCheckpointsAndTheStoreReopensWithItsEntries() {
+        Path dir = this.tempDir.resolve("counts").resolve("2");
+        StoredTablePartition partition = rocksDb(dir, 0, true);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(0);
+        partition.commit();
+        partition.apply(List.of(new KeyValue(utf8("pear"), utf8("1"))));
+        partition.acknowledged(1);
+        // The open transaction (pear) is dropped on close: only committed writes are in the store, and the
+        // checkpoint stops before pear's changelog record, which a restore reads if its transaction committed.
+        this.opened.remove(partition);
+        partition.close(true);
+        assertThat(Checkpoint.read(dir)).hasValue(1);
+
+        StoredTablePartition reopened = rocksDb(dir, 1, true);
+        assertThat(text(reopened.get(utf8("apple")))).isEqualTo("1");
+        assertThat(reopened.get(utf8("pear"))).isNull();
+    }
+
+    @Test
+    void underExactlyOnceThePositionCountsOnlyWritesOfCommittedTransactions() {
+        Path dir = this.tempDir.resolve("counts").resolve("5");
+        StoredTablePartition partition = rocksDb(dir, 0, true);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(0);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("2"))));
+        partition.acknowledged(1);
+        assertThat(partition.changelogPosition()).isZero();
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).isEmpty();
+
+        partition.commit();
+        assertThat(partition.changelogPosition()).isEqualTo(2);
+        partition.checkpointNow();
+        assertThat(Checkpoint.read(dir)).hasValue(2);
+
+        // A transaction whose commit failed on this side (it may still have committed on the broker) is aborted
+        // here: the store lacks its write, so the checkpoint must not pass it, or a restore would skip it.
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("3"))));
+        partition.acknowledged(3);
+        partition.abort();
+        assertThat(partition.changelogPosition()).isEqualTo(2);
+        this.opened.remove(partition);
+        partition.close(true);
+        assertThat(Checkpoint.read(dir)).hasValue(2);
+    }
+
+    @Test
+    void underExactlyOnceACommitWithoutWritesStillMovesThePositionPastAbortedOnes() {
+        StoredTablePartition partition = memory(new InMemoryStore(), true);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(0);
+        partition.abort();
+        partition.commit();
+        assertThat(partition.changelogPosition()).isEqualTo(1);
+        assertThat(partition.get(utf8("apple"))).isNull();
+    }
+
+    @Test
+    void closingWithoutACheckpointWritesNone() {
+        Path dir = this.tempDir.resolve("counts").resolve("3");
+        StoredTablePartition partition = rocksDb(dir, 0, false);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1"))));
+        partition.acknowledged(0);
+        this.opened.remove(partition);
+        partition.close(false);
+        assertThat(Checkpoint.read(dir)).isEmpty();
+    }
+
+    private StoredTablePartition memory(InMemoryStore store, boolean exactlyOnce) {
+        StoredTablePartition partition = new StoredTablePartition(COUNTS, CHANGELOG, 0, store, 0, exactlyOnce);
+        partition.role(Role.ACTIVE);
+        this.opened.add(partition);
+        return partition;
+    }
+
+    private StoredTablePartition rocksDb(Path dir, long checkpoint, boolean exactlyOnce) {
+        StoredTablePartition partition = new StoredTablePartition(COUNTS, CHANGELOG, 0,
+                RocksDbStore.open(dir, "counts", this.rocksDb), checkpoint, exactlyOnce);
+        partition.role(Role.ACTIVE);
+        this.opened.add(partition);
+        return partition;
+    }
+
+    private static List<String> entries(StoredTablePartition partition) {
+        List<String> seen = new ArrayList<>();
+        partition.forEach((key, value) -> seen.add(text(key) + "=" + text(value)));
+        return seen;
+    }
+}
