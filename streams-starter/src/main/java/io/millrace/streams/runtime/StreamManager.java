@@ -1,5 +1,7 @@
 package io.millrace.streams.runtime;
 
+import io.millrace.streams.runtime.internal.StateResources;
+import io.millrace.streams.runtime.internal.StreamPublisher;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import io.millrace.streams.runtime.internal.StreamRunner;
 import io.millrace.streams.strategy.Delivery;
 
 /**
@@ -252,7 +255,18 @@ public final class StreamManager implements SmartLifecycle {
         if (runner == null) {
             throw new IllegalArgumentException("No stream '" + stream + "'");
         }
-        return new StreamPublisher<>(this, runner.definition(), runner.settings());
+        return new StreamPublisher<>(new StreamPublisher.Streams() {
+
+            @Override
+            public void add(StreamDefinition definition, StreamSettings settings) {
+                addStream(definition, settings);
+            }
+
+            @Override
+            public boolean remove(String name) {
+                return removeStream(name);
+            }
+        }, runner.definition(), runner.settings());
     }
 
     /**

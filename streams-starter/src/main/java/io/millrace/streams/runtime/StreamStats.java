@@ -45,7 +45,7 @@ public final class StreamStats implements PipelineListener {
 
     private long rateProcessed;
 
-    void onConsumed(int records) {
+    public void onConsumed(int records) {
         this.consumed.add(records);
     }
 
@@ -55,7 +55,7 @@ public final class StreamStats implements PipelineListener {
         this.latencyNanos.add(System.nanoTime() - message.startNanos());
     }
 
-    void onCommitted(long nanos) {
+    public void onCommitted(long nanos) {
         this.commits.increment();
         this.commitNanos.add(nanos);
     }
@@ -64,7 +64,7 @@ public final class StreamStats implements PipelineListener {
      * Updates the rates when a second has passed since the last update. Cheap when it has not.
      * @param nowMillis the current time
      */
-    void tick(long nowMillis) {
+    public void tick(long nowMillis) {
         if (nowMillis - this.rateSampledAt < 1000) {
             return;
         }

@@ -1,5 +1,8 @@
 /**
- * The runtime: {@link io.millrace.streams.runtime.StreamManager} owns the streams; each stream runs consumer loops
- * that poll, submit to the pipeline, drive it, commit, and pause under backpressure.
+ * The runtime's API: {@link io.millrace.streams.runtime.StreamManager}, the one registry of streams (add, remove,
+ * pause, views), the {@link io.millrace.streams.runtime.StreamDefinition} of a stream and its
+ * {@link io.millrace.streams.runtime.StreamSettings}, the {@link io.millrace.streams.runtime.StreamStrategy} of a
+ * custom pipeline with its {@link io.millrace.streams.runtime.StreamResources}, and the views the endpoint reads.
+ * What runs the streams is in {@code runtime.internal}; {@code StreamManager} is the one API type that reaches it.
  */
 package io.millrace.streams.runtime;

@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +14,10 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.millrace.streams.runtime.ConsumerLoopTests.FakeFactory;
-import io.millrace.streams.runtime.ConsumerLoopTests.RecordingListener;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.FakeFactory;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
+import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.runtime.StreamStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.util.List;
 import java.util.Map;
@@ -9,6 +9,9 @@ import org.apache.kafka.common.TopicPartition;
 
 import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.runtime.StreamDefinition;
+import io.millrace.streams.runtime.StreamResources;
+import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.Commit;
 import io.millrace.streams.strategy.ProcessingStrategy;
@@ -32,7 +35,7 @@ import io.millrace.streams.strategy.worker.WorkerPool;
  * <p>One factory lives as long as its consumer client, so the worker's context, and what the input processor's
  * {@code init} put in it, survive reassignments.
  */
-final class PipelineFactory implements ProcessingStrategyFactory {
+public final class PipelineFactory implements ProcessingStrategyFactory {
 
     private final StreamResources resources;
 

@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.processor.StreamContext;
+import io.millrace.streams.runtime.Guarantee;
+import io.millrace.streams.runtime.StreamDefinition;
+import io.millrace.streams.runtime.StreamResources;
+import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;

@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.millrace.streams.runtime.ConsumerLoopTests.FakeFactory;
-import io.millrace.streams.runtime.ConsumerLoopTests.RecordingListener;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.FakeFactory;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
+import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.TableDefinition;

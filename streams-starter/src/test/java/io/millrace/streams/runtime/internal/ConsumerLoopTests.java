@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +20,8 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.strategy.Commit;
 import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;

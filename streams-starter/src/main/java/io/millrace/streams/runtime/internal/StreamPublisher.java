@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -9,6 +9,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.runtime.StreamDefinition;
+import io.millrace.streams.runtime.StreamResources;
+import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.Commit;
 import io.millrace.streams.strategy.Delivery;
@@ -30,9 +33,9 @@ import io.millrace.streams.strategy.worker.WorkerContext;
  *
  * @param <T> the type the stream's input processor returns
  */
-final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
+public final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
 
-    private final StreamManager manager;
+    private final Streams streams;
 
     private final StreamDefinition stream;
 
@@ -40,8 +43,14 @@ final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
 
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
-    StreamPublisher(StreamManager manager, StreamDefinition stream, StreamSettings settings) {
-        this.manager = manager;
+    /**
+     * Creates the publisher of a stream.
+     * @param streams where the publisher adds and removes the stream it runs for its subscriber
+     * @param stream the stream whose input records are published
+     * @param settings its settings
+     */
+    public StreamPublisher(Streams streams, StreamDefinition stream, StreamSettings settings) {
+        this.streams = streams;
         this.stream = stream;
         this.settings = settings;
     }
@@ -63,7 +72,7 @@ final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
         StreamDefinition publishing = new StreamDefinition(name(), this.stream.input(), this.stream.inputSchema(),
                 this.stream.inputProcessor(), List.of(), (resources) -> new Factory(resources, subscription));
         try {
-            this.manager.addStream(publishing, this.settings.forPublisher());
+            this.streams.add(publishing, this.settings.forPublisher());
         }
         catch (RuntimeException ex) {
             subscription.cancelled.set(true);
@@ -98,7 +107,7 @@ final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
         public void cancel() {
             if (this.cancelled.compareAndSet(false, true)) {
                 // Cancel may come from onNext on the stream's own thread: stop the stream from another one.
-                Thread stopper = new Thread(() -> StreamPublisher.this.manager.removeStream(name()),
+                Thread stopper = new Thread(() -> StreamPublisher.this.streams.remove(name()),
                         "millrace-" + name() + "-cancel");
                 stopper.setDaemon(true);
                 stopper.start();
@@ -156,5 +165,23 @@ final class StreamPublisher<T> implements Flow.Publisher<Delivery<T>> {
         @Override
         public void cancel() {
         }
+    }
+
+    /** Where a publisher runs the stream of its subscriber: the application's {@code StreamManager}. */
+    public interface Streams {
+
+        /**
+         * Adds and starts a stream.
+         * @param definition the stream
+         * @param settings its settings
+         */
+        void add(StreamDefinition definition, StreamSettings settings);
+
+        /**
+         * Stops and removes a stream.
+         * @param name the stream
+         * @return whether there was such a stream
+         */
+        boolean remove(String name);
     }
 }

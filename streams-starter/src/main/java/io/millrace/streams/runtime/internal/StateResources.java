@@ -1,8 +1,9 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.millrace.streams.runtime.StateConfig;
 import io.millrace.streams.table.internal.store.RocksDbResources;
 import io.millrace.streams.table.internal.store.StateDirectory;
 
@@ -10,7 +11,7 @@ import io.millrace.streams.table.internal.store.StateDirectory;
  * The state directory and the RocksDB memory of the application, opened when a stream first needs them (a table,
  * or a transactional producer's stable id) and closed with the manager.
  */
-final class StateResources implements AutoCloseable {
+public final class StateResources implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(StateResources.class);
 
@@ -20,15 +21,19 @@ final class StateResources implements AutoCloseable {
 
     private RocksDbResources rocksDb;
 
-    StateResources(StateConfig config) {
+    /**
+     * Resources opened on first use.
+     * @param config where and how tables are kept
+     */
+    public StateResources(StateConfig config) {
         this.config = config;
     }
 
-    StateConfig config() {
+    public StateConfig config() {
         return this.config;
     }
 
-    synchronized StateDirectory directory() {
+    public synchronized StateDirectory directory() {
         if (this.directory == null) {
             this.directory = new StateDirectory(this.config.directory());
             logger.info("State directory {} (process id {})", this.config.directory(), this.directory.processId());
@@ -36,7 +41,7 @@ final class StateResources implements AutoCloseable {
         return this.directory;
     }
 
-    synchronized RocksDbResources rocksDb() {
+    public synchronized RocksDbResources rocksDb() {
         if (this.rocksDb == null) {
             this.rocksDb = new RocksDbResources(this.config.blockCacheSize(), this.config.writeBufferSize(),
                     this.config.customizer());

@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.millrace.streams.runtime;
+package io.millrace.streams.runtime.internal;
 
 import java.util.List;
 import java.util.Map;

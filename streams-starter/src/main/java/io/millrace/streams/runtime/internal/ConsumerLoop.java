@@ -1,0 +1,487 @@
+package io.millrace.streams.runtime.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.runtime.StreamStats;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.MessageRejected;
+import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.table.internal.TableManager;
+
+/**
+ * The poll loop of one consumer client. Each turn ({@link #runOnce()}) has five phases:
+ * <ol>
+ * <li>poll: fetch records into the buffer (nothing while paused; the poll still keeps the group membership), and
+ * let partitions whose tables finished restoring go;</li>
+ * <li>submit: hand buffered records to the pipeline until it rejects one;</li>
+ * <li>drive: poll the pipeline, which hands finished records on and reports committable offsets;</li>
+ * <li>commit: let the {@link Committer} (the stream's delivery guarantee) commit what is due;</li>
+ * <li>pause/resume: pause every assigned partition while records are buffered or an operator paused the stream,
+ * and the partitions whose tables restore.</li>
+ * </ol>
+ * The pipeline is built anew on every assignment; before partitions are given up it is closed and joined and its
+ * offsets committed synchronously. All of this runs on the loop's own thread: the consumer is not thread-safe.
+ */
+public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
+
+    private static final Logger logger = LoggerFactory.getLogger(ConsumerLoop.class);
+
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+    /** A short poll while the pipeline pushes back: keeps membership, waits a little for acknowledgements. */
+    private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(1);
+
+    /** How often the loop refreshes what the endpoint sees of it. */
+    private static final long VIEW_INTERVAL_MILLIS = 500;
+
+    private final String input;
+
+    private final Consumer<byte[], byte[]> consumer;
+
+    private final ProcessingStrategyFactory factory;
+
+    private final StreamSettings settings;
+
+    private final StreamStats stats;
+
+    private final LoopListener listener;
+
+    private final Clock clock;
+
+    private final TableGate tables;
+
+    private final Committer committer;
+
+    /** Fetched records not yet accepted by the pipeline, in fetch order. */
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
+
+    /** The partitions currently paused. */
+    private final Set<TopicPartition> pausedPartitions = new HashSet<>();
+
+    /**
+     * Per assigned partition, the first offset not yet fully processed: where to seek if the pipeline is rebuilt,
+     * so that records it abandoned are fetched again and finished ones are not.
+     */
+    private final Map<TopicPartition, Long> resumeOffsets = new HashMap<>();
+
+    private final PartitionProgress progress = new PartitionProgress();
+
+    /** The pipeline; {@code null} while nothing is assigned or between draining and rebuilding it. */
+    private ProcessingStrategy<ConsumerRecord<byte[], byte[]>> strategy;
+
+    private long viewPublishedAt;
+
+    private boolean paused;
+
+    private volatile boolean running = true;
+
+    private volatile boolean pauseRequested;
+
+    private volatile LoopView view = LoopView.EMPTY;
+
+    /**
+     * Since when the poll thread has been handing records to the pipeline ({@code 0} when it is not): a processor
+     * that blocks the poll thread blocks the view's refresh too, so the endpoint and health read this live.
+     * Written once per batch, not per record; the partition and offset below are written per record without a
+     * fence, which is enough for a reader that cares about records stuck for seconds.
+     */
+    private volatile long busySince;
+
+    private int busyPartition;
+
+    private long busyOffset;
+
+    /**
+     * A loop of a stream without tables, at-least-once, on the system clock.
+     */
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener) {
+        this(input, consumer, factory, settings, stats, listener, null, null, Clock.systemUTC());
+    }
+
+    /**
+     * A loop on the system clock.
+     */
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
+            Producer<byte[], byte[]> transactionalProducer) {
+        this(input, consumer, factory, settings, stats, listener, tables, transactionalProducer, Clock.systemUTC());
+    }
+
+    /**
+     * Creates a loop; its delivery guarantee is chosen here, once.
+     * @param input the input topic
+     * @param consumer the client's consumer, owned by the loop from now on
+     * @param factory builds the pipeline on every assignment; shut down when the loop ends
+     * @param settings the stream's settings
+     * @param stats the stream's counters
+     * @param listener hears commits and the loop's failure
+     * @param tables the stream's tables, or {@code null} for a stream without tables
+     * @param transactionalProducer the client's producer under {@code exactly-once}, {@code null} for
+     * {@code at-least-once}
+     * @param clock where the loop reads the time
+     */
+    public ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
+            Producer<byte[], byte[]> transactionalProducer, Clock clock) {
+        this.input = input;
+        this.consumer = consumer;
+        this.factory = factory;
+        this.settings = settings;
+        this.stats = stats;
+        this.listener = listener;
+        this.clock = clock;
+        this.tables = (tables != null) ? new RestoreGate(tables, settings.commitInterval(), clock) : TableGate.NONE;
+        LoopPipeline pipeline = new Pipeline();
+        this.committer = (transactionalProducer != null)
+                ? new ExactlyOnceCommitter(new Transaction(transactionalProducer), consumer, pipeline, this.tables,
+                        listener, stats, settings.commitInterval(), clock)
+                : new AtLeastOnceCommitter(consumer, pipeline, this.tables, listener, stats,
+                        settings.shutdownTimeout(), clock);
+    }
+
+    @Override
+    public void run() {
+        try {
+            this.committer.init();
+            this.consumer.subscribe(List.of(this.input), this);
+            while (this.running) {
+                runOnce();
+            }
+            shutdown();
+        }
+        catch (Throwable ex) {
+            failed(ex);
+        }
+        finally {
+            this.factory.shutdown();
+            closeConsumer();
+        }
+    }
+
+    /** One turn of the loop. */
+    void runOnce() {
+        poll();
+        this.tables.checkRestored();
+        submit();
+        if (this.strategy != null) {
+            this.strategy.poll();
+        }
+        if (this.committer.commitIfDue() && this.strategy != null) {
+            this.tables.checkpointIfIdle(this.consumer.assignment());
+        }
+        pauseOrResume();
+        long now = this.clock.millis();
+        this.stats.tick(now);
+        if (now - this.viewPublishedAt >= VIEW_INTERVAL_MILLIS) {
+            publishView();
+        }
+    }
+
+    private void poll() {
+        Duration timeout = this.buffer.isEmpty() ? POLL_TIMEOUT : BACKPRESSURE_POLL;
+        ConsumerRecords<byte[], byte[]> records = this.consumer.poll(timeout);
+        if (!records.isEmpty()) {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                this.buffer.add(record);
+            }
+            this.stats.onConsumed(records.count());
+        }
+        if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
+            // A cooperative rebalance that only revoked partitions may not call onPartitionsAssigned.
+            createStrategy();
+        }
+    }
+
+    private void submit() {
+        if (this.buffer.isEmpty() || this.strategy == null) {
+            return;
+        }
+        this.committer.beforeSubmit();
+        long now = this.clock.millis();
+        this.busySince = now;
+        try {
+            ConsumerRecord<byte[], byte[]> record;
+            while (this.strategy != null && (record = this.buffer.peek()) != null) {
+                this.busyPartition = record.partition();
+                this.busyOffset = record.offset();
+                try {
+                    this.strategy.submit(Message.of(record));
+                }
+                catch (MessageRejected ex) {
+                    return;
+                }
+                this.buffer.poll();
+                this.progress.submitted(record.partition(), record.offset(), now);
+            }
+        }
+        finally {
+            this.busySince = 0;
+        }
+    }
+
+    /** The pipeline's {@link io.millrace.streams.strategy.Commit}: records before these offsets finished. */
+    private void report(Map<TopicPartition, Long> offsets, boolean force) {
+        long now = this.clock.millis();
+        offsets.forEach((partition, offset) -> {
+            this.committer.finished(partition, offset);
+            this.resumeOffsets.put(partition, offset);
+            this.progress.finished(partition.partition(), offset, now);
+        });
+        if (force) {
+            this.committer.forced();
+        }
+    }
+
+    private void pauseOrResume() {
+        boolean pause = this.pauseRequested || !this.buffer.isEmpty();
+        Set<TopicPartition> restoring = this.tables.restoring();
+        if (pause != this.paused || !this.pausedPartitions.containsAll(restoring)
+                || (!pause && this.pausedPartitions.size() > restoring.size())) {
+            applyPause(pause);
+            this.paused = pause;
+            publishView();
+        }
+    }
+
+    /** Pauses every assigned partition, or only those restoring their tables. */
+    private void applyPause(boolean all) {
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        Set<TopicPartition> pause = new HashSet<>(all ? assignment : this.tables.restoring());
+        pause.retainAll(assignment);
+        Set<TopicPartition> resume = new HashSet<>(assignment);
+        resume.removeAll(pause);
+        this.consumer.pause(pause);
+        this.consumer.resume(resume);
+        this.pausedPartitions.clear();
+        this.pausedPartitions.addAll(pause);
+    }
+
+    private void createStrategy() {
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        Map<TopicPartition, Long> resume = new HashMap<>();
+        for (TopicPartition partition : assignment) {
+            long position = this.consumer.position(partition);
+            positions.put(partition, position);
+            resume.put(partition, this.resumeOffsets.computeIfAbsent(partition, (key) -> position));
+        }
+        this.strategy = this.factory.createWithPartitions(this::report, positions);
+        this.committer.pipelineBuilt(resume);
+        applyPause(this.paused);
+        publishView();
+    }
+
+    /** Closes and joins the pipeline within the shutdown timeout; whatever it did not finish is abandoned. */
+    private void closePipeline() {
+        if (this.strategy != null) {
+            this.strategy.close();
+            this.strategy.join(this.settings.shutdownTimeout());
+            this.strategy.terminate();
+            this.strategy = null;
+        }
+    }
+
+    /**
+     * Finishes the pipeline's work, commits it, and rewinds the partitions that stay to their first unfinished
+     * record, dropping what is buffered.
+     */
+    private void closeStrategy(Collection<TopicPartition> leaving) {
+        closePipeline();
+        this.committer.commitNow();
+        this.buffer.clear();
+        this.progress.clear();
+        for (TopicPartition partition : this.consumer.assignment()) {
+            Long offset = this.resumeOffsets.get(partition);
+            if (offset != null && !leaving.contains(partition)) {
+                this.consumer.seek(partition, offset);
+            }
+        }
+        this.resumeOffsets.keySet().removeAll(leaving);
+        this.committer.forget(leaving);
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            closeStrategy(partitions);
+            releaseTables(partitions, true);
+            publishView();
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty() && this.strategy != null) {
+            closeStrategy(List.of());
+        }
+        Set<TopicPartition> restoring = this.tables.assigned(partitions, this.consumer.assignment());
+        if (!restoring.isEmpty()) {
+            this.consumer.pause(restoring);
+            this.pausedPartitions.addAll(restoring);
+        }
+        if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
+            createStrategy();
+        }
+        publishView();
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        // The partitions already belong to another member: abandon their work, commit nothing for them.
+        if (this.strategy != null) {
+            this.strategy.terminate();
+            this.strategy = null;
+        }
+        this.committer.lost(partitions);
+        closeStrategy(partitions);
+        releaseTables(partitions, false);
+        publishView();
+    }
+
+    private void releaseTables(Collection<TopicPartition> partitions, boolean clean) {
+        this.pausedPartitions.removeAll(partitions);
+        this.tables.released(partitions, this.consumer.assignment(), clean);
+    }
+
+    private void shutdown() {
+        Set<TopicPartition> assignment = Set.copyOf(this.consumer.assignment());
+        closeStrategy(assignment);
+        releaseTables(assignment, true);
+    }
+
+    private void failed(Throwable ex) {
+        if (this.strategy != null) {
+            this.strategy.terminate();
+            this.strategy = null;
+        }
+        boolean clean = this.committer.failed();
+        try {
+            releaseTables(Set.copyOf(this.consumer.assignment()), clean);
+        }
+        catch (RuntimeException closing) {
+            ex.addSuppressed(closing);
+        }
+        this.listener.failed(this, ex);
+    }
+
+    private void closeConsumer() {
+        try {
+            this.consumer.close(CloseOptions.timeout(this.settings.shutdownTimeout()));
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Closing the consumer failed: {}", ex.toString());
+        }
+        this.view = LoopView.EMPTY;
+    }
+
+    private void publishView() {
+        Set<TopicPartition> assignment = Set.copyOf(this.consumer.assignment());
+        long now = this.clock.millis();
+        this.view = new LoopView(assignment, this.paused ? assignment : Set.of(),
+                this.progress.snapshot(this.consumer, assignment, now), this.buffer.size());
+        this.viewPublishedAt = now;
+    }
+
+    /**
+     * Asks the loop to finish its work, commit and leave the group. Any thread; the loop notices within one poll
+     * timeout. No {@code wakeup()}: it would break the commit that shutdown owes.
+     */
+    public void stop() {
+        this.running = false;
+    }
+
+    /**
+     * Pauses or resumes fetching. Any thread; takes effect on the loop's next turn.
+     * @param pause whether to pause
+     */
+    public void requestPause(boolean pause) {
+        this.pauseRequested = pause;
+    }
+
+    /**
+     * What the loop last published of itself. Any thread.
+     * @return the view
+     */
+    LoopView view() {
+        return this.view;
+    }
+
+    /**
+     * The record the poll thread is handing to the pipeline right now. Any thread.
+     * @return the record, or {@code null} when the poll thread is not submitting
+     */
+    LoopView.Busy busy() {
+        long since = this.busySince;
+        return (since > 0) ? new LoopView.Busy(this.busyPartition, this.busyOffset, since) : null;
+    }
+
+    /** The pipeline as the committer reaches it. */
+    private final class Pipeline implements LoopPipeline {
+
+        @Override
+        public boolean built() {
+            return ConsumerLoop.this.strategy != null;
+        }
+
+        @Override
+        public boolean drain() {
+            closePipeline();
+            return ConsumerLoop.this.progress.idle();
+        }
+
+        @Override
+        public void rebuild() {
+            createStrategy();
+        }
+
+        @Override
+        public void rewind(Map<TopicPartition, Long> offsets) {
+            if (ConsumerLoop.this.strategy != null) {
+                ConsumerLoop.this.strategy.terminate();
+                ConsumerLoop.this.strategy = null;
+            }
+            ConsumerLoop.this.buffer.clear();
+            ConsumerLoop.this.progress.clear();
+            offsets.forEach((partition, offset) -> {
+                ConsumerLoop.this.consumer.seek(partition, offset);
+                ConsumerLoop.this.resumeOffsets.put(partition, offset);
+            });
+        }
+
+        @Override
+        public Map<TopicPartition, OffsetAndMetadata> pastMarkers(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            return OffsetPositions.pastMarkers(offsets, ConsumerLoop.this.consumer, ConsumerLoop.this.progress,
+                    ConsumerLoop.this.buffer);
+        }
+    }
+
+    /** Hears what a loop did that its stream must know. */
+    interface LoopListener {
+
+        void committed(Map<TopicPartition, OffsetAndMetadata> offsets);
+
+        void failed(ConsumerLoop loop, Throwable ex);
+    }
+}

@@ -1,0 +1,172 @@
+package io.millrace.streams.runtime.internal;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.millrace.streams.runtime.InvalidStreamsException;
+import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.StreamDefinition;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.table.TableDefinition;
+
+/**
+ * The topics of one stream: waits for its input topic, creates its output, dead-letter and changelog topics (through
+ * {@link KafkaClients}, which the Boot glue backs with the application's {@code Admin}), checks that each changelog
+ * has the input's partitions, and reads the record size limits of the topics it writes to. Every wait ends at once
+ * when the stream is stopped.
+ */
+final class TopicProvisioner {
+
+    private static final Logger logger = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private static final Duration INPUT_CHECK_INTERVAL = Duration.ofSeconds(2);
+
+    /** A topic just created takes a moment to show in the metadata of every broker. */
+    private static final Duration METADATA_CHECK_INTERVAL = Duration.ofMillis(200);
+
+    private static final int METADATA_CHECKS = 50;
+
+    private final StreamDefinition definition;
+
+    private final KafkaClients clients;
+
+    private final String applicationId;
+
+    private final String deadLetterTopic;
+
+    private final boolean createTopics;
+
+    TopicProvisioner(StreamDefinition definition, KafkaClients clients, String applicationId, String deadLetterTopic,
+            boolean createTopics) {
+        this.definition = definition;
+        this.clients = clients;
+        this.applicationId = applicationId;
+        this.deadLetterTopic = deadLetterTopic;
+        this.createTopics = createTopics;
+    }
+
+    /**
+     * Waits until the input topic exists; an unreachable broker is waited for like a missing topic.
+     * @param stopped released when the stream stops
+     * @param waiting runs once, when the first look finds no topic
+     * @return the input's partition count, or empty if the stream was stopped first
+     */
+    OptionalInt awaitInput(CountDownLatch stopped, Runnable waiting) {
+        boolean saidMissing = false;
+        boolean saidUnreachable = false;
+        while (true) {
+            try {
+                OptionalInt partitions = this.clients.partitions(this.definition.input());
+                if (partitions.isPresent()) {
+                    return partitions;
+                }
+                if (!saidMissing) {
+                    logger.warn("Stream '{}' waits for its input topic '{}' to exist", name(),
+                            this.definition.input());
+                    saidMissing = true;
+                }
+            }
+            catch (KafkaException ex) {
+                if (!saidUnreachable) {
+                    logger.warn("Stream '{}' cannot look up its input topic '{}' yet: {}", name(),
+                            this.definition.input(), ex.toString());
+                    saidUnreachable = true;
+                }
+            }
+            waiting.run();
+            if (await(stopped, INPUT_CHECK_INTERVAL)) {
+                return OptionalInt.empty();
+            }
+        }
+    }
+
+    /**
+     * Creates the stream's topics if configured to, and checks its changelogs.
+     * @param partitions the input's partition count
+     * @param stopped released when the stream stops
+     * @return {@code false} if the stream was stopped meanwhile
+     * @throws InvalidStreamsException if a changelog is missing or has another partition count than the input
+     */
+    boolean provision(int partitions, CountDownLatch stopped) {
+        if (this.createTopics) {
+            Set<String> topics = new LinkedHashSet<>(this.definition.outputTopics());
+            topics.add(this.deadLetterTopic);
+            for (String topic : topics) {
+                this.clients.createTopic(topic, partitions, Map.of());
+            }
+            for (TableDefinition<?, ?> table : this.definition.tables()) {
+                this.clients.createTopic(table.changelogTopic(this.applicationId), partitions,
+                        Map.of("cleanup.policy", "compact"));
+            }
+        }
+        return checkChangelogs(partitions, stopped);
+    }
+
+    /** A changelog must have the input's partitions: table partition p follows input partition p. */
+    private boolean checkChangelogs(int partitions, CountDownLatch stopped) {
+        for (TableDefinition<?, ?> table : this.definition.tables()) {
+            String changelog = table.changelogTopic(this.applicationId);
+            OptionalInt found = this.clients.partitions(changelog);
+            for (int check = 0; found.isEmpty() && this.createTopics && check < METADATA_CHECKS; check++) {
+                if (await(stopped, METADATA_CHECK_INTERVAL)) {
+                    return false;
+                }
+                found = this.clients.partitions(changelog);
+            }
+            if (found.isEmpty()) {
+                throw new InvalidStreamsException("Stream '" + name() + "': changelog topic '" + changelog
+                        + "' of table '" + table.name() + "' does not exist; create it compacted with " + partitions
+                        + " partitions, or set millrace.topics.create=true");
+            }
+            if (found.getAsInt() != partitions) {
+                throw new InvalidStreamsException("Stream '" + name() + "': changelog topic '" + changelog
+                        + "' has " + found.getAsInt() + " partitions but input topic '" + this.definition.input()
+                        + "' has " + partitions + "; table partition p follows input partition p, so they must "
+                        + "match. Recreate the changelog (its table is rebuilt from it) or repartition the input");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The largest record each output and changelog topic takes, read once per start.
+     * @param producer the producer properties of the stream
+     * @return the limits
+     */
+    RecordLimits recordLimits(Map<String, ?> producer) {
+        Set<String> topics = new LinkedHashSet<>(this.definition.outputTopics());
+        for (TableDefinition<?, ?> table : this.definition.tables()) {
+            topics.add(table.changelogTopic(this.applicationId));
+        }
+        RecordLimits limits = this.clients.recordLimits(producer, topics);
+        if (!limits.topicLimits().isEmpty()) {
+            logger.info("Stream '{}': records above their topic's max.message.bytes {} are dead-lettered before "
+                    + "they are sent", name(), limits.topicLimits());
+        }
+        return limits;
+    }
+
+    /** Waits on the stop latch instead of sleeping: a stop ends the wait at once. Whether the stream stopped. */
+    private static boolean await(CountDownLatch stopped, Duration duration) {
+        try {
+            return stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    private String name() {
+        return this.definition.name();
+    }
+}
