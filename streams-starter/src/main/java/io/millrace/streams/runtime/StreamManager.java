@@ -1,7 +1,5 @@
 package io.millrace.streams.runtime;
 
-import io.millrace.streams.runtime.internal.StateResources;
-import io.millrace.streams.runtime.internal.StreamPublisher;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
+import io.millrace.streams.runtime.internal.StateResources;
+import io.millrace.streams.runtime.internal.StreamPublisher;
 import io.millrace.streams.runtime.internal.StreamRunner;
 import io.millrace.streams.strategy.Delivery;
 

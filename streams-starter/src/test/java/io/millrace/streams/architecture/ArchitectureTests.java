@@ -13,6 +13,7 @@ import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.springframework.stereotype.Component;
 
 import io.millrace.streams.processor.StreamProcessor;
+import io.millrace.streams.runtime.StreamManager;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -20,7 +21,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * Keeps the package structure of STYLE.md: features free of Spring, dependencies pointing one way (features →
- * runtime → autoconfigure), no cycles between top-level packages.
+ * runtime → autoconfigure), no cycles, and a visible line between the API users touch and the machinery in
+ * {@code ..internal..} packages.
  */
 @AnalyzeClasses(packages = "io.millrace.streams", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
@@ -52,6 +54,41 @@ class ArchitectureTests {
     static final ArchRule topLevelPackagesAreFreeOfCycles = slices().matching("io.millrace.streams.(*)..")
         .should()
         .beFreeOfCycles();
+
+    /**
+     * The API (every package but the internal ones) does not depend on the machinery. The one exception is
+     * {@link StreamManager}, the entry point that owns the running streams.
+     */
+    @ArchTest
+    static final ArchRule theApiDoesNotDependOnInternals = noClasses().that()
+        .resideOutsideOfPackage("..internal..")
+        .and()
+        .doNotBelongToAnyOf(StreamManager.class)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("..internal..");
+
+    @ArchTest
+    static final ArchRule internalsAreFreeOfSpring = noClasses().that()
+        .resideInAPackage("..internal..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.springframework..");
+
+    /** Every package, internal ones included, apart from the entry point's reach into the runtime's machinery. */
+    @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("io.millrace.streams.(**)")
+        .should()
+        .beFreeOfCycles()
+        .ignoreDependency(JavaClass.Predicates.belongToAnyOf(StreamManager.class),
+                JavaClass.Predicates.resideInAPackage("..runtime.internal.."));
+
+    @ArchTest
+    static final ArchRule internalTypesAreNotNamedInTheApiProcessorsSee = noClasses().that()
+        .resideInAnyPackage("..processor..", "..schema..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("..runtime..", "..strategy..", "..internal..");
 
     @ArchTest
     static final ArchRule streamProcessorIsAComponentSoTheExceptionIsNeeded = classes().that()

@@ -14,10 +14,10 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.millrace.streams.runtime.internal.ConsumerLoopTests.FakeFactory;
-import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamStats;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.FakeFactory;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

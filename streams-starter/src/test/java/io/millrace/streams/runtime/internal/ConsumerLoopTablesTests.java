@@ -19,10 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.millrace.streams.runtime.internal.ConsumerLoopTests.FakeFactory;
-import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamStats;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.FakeFactory;
+import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.TableDefinition;
