@@ -76,7 +76,8 @@ public final class MillraceAutoConfiguration {
     StreamManager streamManager(ListableBeanFactory beans, SchemaResolver schemas, MillraceProperties properties,
             KafkaClients clients, ObjectProvider<StreamDefinition> declared, Environment environment,
             ObjectProvider<JsonMapper> mapper, ObjectProvider<Validator> validator,
-            ObjectProvider<RocksDbOptionsCustomizer> rocksDbCustomizers, ObjectProvider<TableListener> tableListeners) {
+            ObjectProvider<RocksDbOptionsCustomizer> rocksDbCustomizers, ObjectProvider<TableListener> tableListeners,
+            ObjectProvider<Clock> clock) {
         List<StreamDefinition> definitions = new ArrayList<>(
                 new AnnotatedStreams(schemas, properties.getStreams()).discover(beans));
         declared.orderedStream().forEach(definitions::add);
@@ -90,7 +91,7 @@ public final class MillraceAutoConfiguration {
         definitions.forEach((definition) -> checkBatching(definition, properties));
         String applicationId = applicationId(properties, environment);
         return new StreamManager(definitions, new StreamSettingsMapper(properties)::settings, clients,
-                applicationId, properties.getTopics().isCreate(), Clock.systemUTC(),
+                applicationId, properties.getTopics().isCreate(), clock.getIfUnique(Clock::systemUTC),
                 stateConfig(properties, applicationId, rocksDbCustomizers.orderedStream().toList(),
                         tableListeners.orderedStream().toList()));
     }

@@ -1,5 +1,8 @@
 package io.millrace.streams.autoconfigure;
 
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +26,9 @@ public final class StreamsHealthAutoConfiguration {
 
     @Bean(name = "streamsHealthIndicator")
     @ConditionalOnMissingBean(name = "streamsHealthIndicator")
-    StreamsHealthIndicator streamsHealthIndicator(StreamManager manager, StreamsHealthProperties properties) {
-        return new StreamsHealthIndicator(manager, properties.getStuckAfter());
+    StreamsHealthIndicator streamsHealthIndicator(StreamManager manager, StreamsHealthProperties properties,
+            ObjectProvider<Clock> clock) {
+        return new StreamsHealthIndicator(manager, properties.getStuckAfter(),
+                clock.getIfUnique(Clock::systemUTC));
     }
 }

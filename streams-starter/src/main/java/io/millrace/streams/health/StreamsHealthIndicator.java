@@ -53,7 +53,17 @@ public class StreamsHealthIndicator extends AbstractHealthIndicator {
      * long a table partition may restore before it is reported as slow
      */
     public StreamsHealthIndicator(StreamManager manager, Duration stuckAfter) {
-        this(manager::streams, stuckAfter, Clock.systemUTC());
+        this(manager, stuckAfter, Clock.systemUTC());
+    }
+
+    /**
+     * Creates the indicator.
+     * @param manager the streams
+     * @param stuckAfter how long the oldest record in flight may wait before its stream counts as stuck
+     * @param clock the application's clock, the one the streams read
+     */
+    public StreamsHealthIndicator(StreamManager manager, Duration stuckAfter, Clock clock) {
+        this(manager::streams, stuckAfter, clock);
     }
 
     StreamsHealthIndicator(Supplier<List<StreamView>> streams, Duration stuckAfter, Clock clock) {

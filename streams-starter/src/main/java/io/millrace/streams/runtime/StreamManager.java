@@ -156,6 +156,14 @@ public final class StreamManager implements SmartLifecycle {
         this.state.close();
     }
 
+    /**
+     * The one clock every stream of this manager reads.
+     * @return the clock
+     */
+    public Clock clock() {
+        return this.clock;
+    }
+
     @Override
     public boolean isRunning() {
         return this.running;

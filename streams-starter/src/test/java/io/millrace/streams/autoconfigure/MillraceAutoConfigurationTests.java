@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +145,21 @@ class MillraceAutoConfigurationTests {
                 refreshed.set(System.nanoTime());
             });
         assertThat(Duration.ofNanos(System.nanoTime() - refreshed.get())).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aClockBeanIsTheClockEveryStreamReads() {
+        Clock fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        animals().withBean(Clock.class, () -> fixed).run((context) -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(StreamManager.class).clock()).isSameAs(fixed);
+        });
+    }
+
+    @Test
+    void withoutAClockBeanStreamsReadTheSystemClock() {
+        animals().run((context) -> assertThat(context.getBean(StreamManager.class).clock())
+            .isEqualTo(Clock.systemUTC()));
     }
 
     @Test
