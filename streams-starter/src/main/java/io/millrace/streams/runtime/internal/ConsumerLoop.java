@@ -2,9 +2,7 @@ package io.millrace.streams.runtime.internal;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +11,6 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -23,9 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamStats;
-import io.millrace.streams.strategy.Message;
-import io.millrace.streams.strategy.MessageRejected;
-import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.table.internal.TableManager;
 
@@ -41,7 +35,8 @@ import io.millrace.streams.table.internal.TableManager;
  * and the partitions whose tables restore.</li>
  * </ol>
  * The pipeline is built anew on every assignment; before partitions are given up it is closed and joined and its
- * offsets committed synchronously. All of this runs on the loop's own thread: the consumer is not thread-safe.
+ * offsets committed synchronously. All of this runs on the loop's own thread: the consumer is not thread-safe. The
+ * pipeline, the records fetched for it and their progress are a {@link ClientPipeline}.
  */
 public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -61,6 +56,8 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private final ProcessingStrategyFactory factory;
 
+    private final ClientPipeline pipeline;
+
     private final StreamSettings settings;
 
     private final StreamStats stats;
@@ -73,22 +70,8 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private final Committer committer;
 
-    /** Fetched records not yet accepted by the pipeline, in fetch order. */
-    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> buffer = new ArrayDeque<>();
-
     /** The partitions currently paused. */
     private final Set<TopicPartition> pausedPartitions = new HashSet<>();
-
-    /**
-     * Per assigned partition, the first offset not yet fully processed: where to seek if the pipeline is rebuilt,
-     * so that records it abandoned are fetched again and finished ones are not.
-     */
-    private final Map<TopicPartition, Long> resumeOffsets = new HashMap<>();
-
-    private final PartitionProgress progress = new PartitionProgress();
-
-    /** The pipeline; {@code null} while nothing is assigned or between draining and rebuilding it. */
-    private ProcessingStrategy<ConsumerRecord<byte[], byte[]>> strategy;
 
     private long viewPublishedAt;
 
@@ -99,18 +82,6 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private volatile boolean pauseRequested;
 
     private volatile LoopView view = LoopView.EMPTY;
-
-    /**
-     * Since when the poll thread has been handing records to the pipeline ({@code 0} when it is not): a processor
-     * that blocks the poll thread blocks the view's refresh too, so the endpoint and health read this live.
-     * Written once per batch, not per record; the partition and offset below are written per record without a
-     * fence, which is enough for a reader that cares about records stuck for seconds.
-     */
-    private volatile long busySince;
-
-    private int busyPartition;
-
-    private long busyOffset;
 
     /**
      * A loop of a stream without tables, at-least-once, on the system clock.
@@ -153,12 +124,16 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         this.listener = listener;
         this.clock = clock;
         this.tables = (tables != null) ? new RestoreGate(tables, settings.commitInterval(), clock) : TableGate.NONE;
-        LoopPipeline pipeline = new Pipeline();
+        this.pipeline = new ClientPipeline(consumer, factory, settings.shutdownTimeout(), clock, () -> {
+            applyPause(this.paused);
+            publishView();
+        });
         this.committer = (transactionalProducer != null)
-                ? new ExactlyOnceCommitter(new Transaction(transactionalProducer), consumer, pipeline, this.tables,
-                        listener, stats, settings.commitInterval(), clock)
-                : new AtLeastOnceCommitter(consumer, pipeline, this.tables, listener, stats,
+                ? new ExactlyOnceCommitter(new Transaction(transactionalProducer), consumer, this.pipeline,
+                        this.tables, listener, stats, settings.commitInterval(), clock)
+                : new AtLeastOnceCommitter(consumer, this.pipeline, this.tables, listener, stats,
                         settings.shutdownTimeout(), clock);
+        this.pipeline.reportTo(this.committer);
     }
 
     @Override
@@ -184,11 +159,9 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     void runOnce() {
         poll();
         this.tables.checkRestored();
-        submit();
-        if (this.strategy != null) {
-            this.strategy.poll();
-        }
-        if (this.committer.commitIfDue() && this.strategy != null) {
+        this.pipeline.submit();
+        this.pipeline.drive();
+        if (this.committer.commitIfDue() && this.pipeline.built()) {
             this.tables.checkpointIfIdle(this.consumer.assignment());
         }
         pauseOrResume();
@@ -200,62 +173,20 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void poll() {
-        Duration timeout = this.buffer.isEmpty() ? POLL_TIMEOUT : BACKPRESSURE_POLL;
+        Duration timeout = (this.pipeline.buffered() == 0) ? POLL_TIMEOUT : BACKPRESSURE_POLL;
         ConsumerRecords<byte[], byte[]> records = this.consumer.poll(timeout);
         if (!records.isEmpty()) {
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                this.buffer.add(record);
-            }
+            this.pipeline.fetched(records);
             this.stats.onConsumed(records.count());
         }
-        if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
+        if (!this.pipeline.built() && !this.consumer.assignment().isEmpty()) {
             // A cooperative rebalance that only revoked partitions may not call onPartitionsAssigned.
-            createStrategy();
-        }
-    }
-
-    private void submit() {
-        if (this.buffer.isEmpty() || this.strategy == null) {
-            return;
-        }
-        this.committer.beforeSubmit();
-        long now = this.clock.millis();
-        this.busySince = now;
-        try {
-            ConsumerRecord<byte[], byte[]> record;
-            while (this.strategy != null && (record = this.buffer.peek()) != null) {
-                this.busyPartition = record.partition();
-                this.busyOffset = record.offset();
-                try {
-                    this.strategy.submit(Message.of(record));
-                }
-                catch (MessageRejected ex) {
-                    return;
-                }
-                this.buffer.poll();
-                this.progress.submitted(record.partition(), record.offset(), now);
-            }
-        }
-        finally {
-            this.busySince = 0;
-        }
-    }
-
-    /** The pipeline's {@link io.millrace.streams.strategy.Commit}: records before these offsets finished. */
-    private void report(Map<TopicPartition, Long> offsets, boolean force) {
-        long now = this.clock.millis();
-        offsets.forEach((partition, offset) -> {
-            this.committer.finished(partition, offset);
-            this.resumeOffsets.put(partition, offset);
-            this.progress.finished(partition.partition(), offset, now);
-        });
-        if (force) {
-            this.committer.forced();
+            this.pipeline.build();
         }
     }
 
     private void pauseOrResume() {
-        boolean pause = this.pauseRequested || !this.buffer.isEmpty();
+        boolean pause = this.pauseRequested || this.pipeline.buffered() > 0;
         Set<TopicPartition> restoring = this.tables.restoring();
         if (pause != this.paused || !this.pausedPartitions.containsAll(restoring)
                 || (!pause && this.pausedPartitions.size() > restoring.size())) {
@@ -278,47 +209,14 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         this.pausedPartitions.addAll(pause);
     }
 
-    private void createStrategy() {
-        Set<TopicPartition> assignment = this.consumer.assignment();
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        Map<TopicPartition, Long> resume = new HashMap<>();
-        for (TopicPartition partition : assignment) {
-            long position = this.consumer.position(partition);
-            positions.put(partition, position);
-            resume.put(partition, this.resumeOffsets.computeIfAbsent(partition, (key) -> position));
-        }
-        this.strategy = this.factory.createWithPartitions(this::report, positions);
-        this.committer.pipelineBuilt(resume);
-        applyPause(this.paused);
-        publishView();
-    }
-
-    /** Closes and joins the pipeline within the shutdown timeout; whatever it did not finish is abandoned. */
-    private void closePipeline() {
-        if (this.strategy != null) {
-            this.strategy.close();
-            this.strategy.join(this.settings.shutdownTimeout());
-            this.strategy.terminate();
-            this.strategy = null;
-        }
-    }
-
     /**
-     * Finishes the pipeline's work, commits it, and rewinds the partitions that stay to their first unfinished
-     * record, dropping what is buffered.
+     * Finishes the pipeline's work within the shutdown timeout, commits it, and rewinds the partitions that stay to
+     * their first unfinished record, dropping what is buffered.
      */
     private void closeStrategy(Collection<TopicPartition> leaving) {
-        closePipeline();
+        this.pipeline.close();
         this.committer.commitNow();
-        this.buffer.clear();
-        this.progress.clear();
-        for (TopicPartition partition : this.consumer.assignment()) {
-            Long offset = this.resumeOffsets.get(partition);
-            if (offset != null && !leaving.contains(partition)) {
-                this.consumer.seek(partition, offset);
-            }
-        }
-        this.resumeOffsets.keySet().removeAll(leaving);
+        this.pipeline.reset(leaving);
         this.committer.forget(leaving);
     }
 
@@ -333,7 +231,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty() && this.strategy != null) {
+        if (!partitions.isEmpty() && this.pipeline.built()) {
             closeStrategy(List.of());
         }
         Set<TopicPartition> restoring = this.tables.assigned(partitions, this.consumer.assignment());
@@ -341,8 +239,8 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             this.consumer.pause(restoring);
             this.pausedPartitions.addAll(restoring);
         }
-        if (this.strategy == null && !this.consumer.assignment().isEmpty()) {
-            createStrategy();
+        if (!this.pipeline.built() && !this.consumer.assignment().isEmpty()) {
+            this.pipeline.build();
         }
         publishView();
     }
@@ -350,10 +248,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
         // The partitions already belong to another member: abandon their work, commit nothing for them.
-        if (this.strategy != null) {
-            this.strategy.terminate();
-            this.strategy = null;
-        }
+        this.pipeline.terminate();
         this.committer.lost(partitions);
         closeStrategy(partitions);
         releaseTables(partitions, false);
@@ -372,10 +267,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     private void failed(Throwable ex) {
-        if (this.strategy != null) {
-            this.strategy.terminate();
-            this.strategy = null;
-        }
+        this.pipeline.terminate();
         boolean clean = this.committer.failed();
         try {
             releaseTables(Set.copyOf(this.consumer.assignment()), clean);
@@ -400,7 +292,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         Set<TopicPartition> assignment = Set.copyOf(this.consumer.assignment());
         long now = this.clock.millis();
         this.view = new LoopView(assignment, this.paused ? assignment : Set.of(),
-                this.progress.snapshot(this.consumer, assignment, now), this.buffer.size());
+                this.pipeline.snapshot(assignment, now), this.pipeline.buffered());
         this.viewPublishedAt = now;
     }
 
@@ -433,48 +325,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
      * @return the record, or {@code null} when the poll thread is not submitting
      */
     LoopView.Busy busy() {
-        long since = this.busySince;
-        return (since > 0) ? new LoopView.Busy(this.busyPartition, this.busyOffset, since) : null;
-    }
-
-    /** The pipeline as the committer reaches it. */
-    private final class Pipeline implements LoopPipeline {
-
-        @Override
-        public boolean built() {
-            return ConsumerLoop.this.strategy != null;
-        }
-
-        @Override
-        public boolean drain() {
-            closePipeline();
-            return ConsumerLoop.this.progress.idle();
-        }
-
-        @Override
-        public void rebuild() {
-            createStrategy();
-        }
-
-        @Override
-        public void rewind(Map<TopicPartition, Long> offsets) {
-            if (ConsumerLoop.this.strategy != null) {
-                ConsumerLoop.this.strategy.terminate();
-                ConsumerLoop.this.strategy = null;
-            }
-            ConsumerLoop.this.buffer.clear();
-            ConsumerLoop.this.progress.clear();
-            offsets.forEach((partition, offset) -> {
-                ConsumerLoop.this.consumer.seek(partition, offset);
-                ConsumerLoop.this.resumeOffsets.put(partition, offset);
-            });
-        }
-
-        @Override
-        public Map<TopicPartition, OffsetAndMetadata> pastMarkers(Map<TopicPartition, OffsetAndMetadata> offsets) {
-            return OffsetPositions.pastMarkers(offsets, ConsumerLoop.this.consumer, ConsumerLoop.this.progress,
-                    ConsumerLoop.this.buffer);
-        }
+        return this.pipeline.busy();
     }
 
     /** Hears what a loop did that its stream must know. */
