@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,18 +46,21 @@ abstract class BenchBroker implements AutoCloseable {
     /**
      * Starts a broker in a JVM of its own, with this JVM's class path.
      * @param workDir where its ready file and log go
+     * @param launcher what to run {@code java} with ({@code taskset -c 0}), or nothing
      * @return the running broker
      * @throws IOException if the process cannot start
      * @throws InterruptedException if interrupted while waiting for it
      */
-    static BenchBroker forked(Path workDir) throws IOException, InterruptedException {
+    static BenchBroker forked(Path workDir, List<String> launcher) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path ready = workDir.resolve("broker.ready");
         Files.deleteIfExists(ready);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xmx1g", "-XX:+UseG1GC", "-cp",
-                System.getProperty("java.class.path"), BrokerMain.class.getName(), ready.toString()))
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("broker.log").toFile()).start();
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java, "-Xmx1g", "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"),
+                BrokerMain.class.getName(), ready.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("broker.log").toFile()).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(ready)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {

@@ -26,6 +26,10 @@ import java.util.stream.Collectors;
  * @param stallMaxInFlight Millrace's max-in-flight in the stalled-output scenario
  * @param stallSettle how long in-flight must stay unchanged to count as stalled
  * @param forkBroker whether the broker runs in a JVM of its own
+ * @param pin {@code auto}: pin the broker and the contenders to CPUs of their own if {@code taskset} can;
+ * {@code on}: the same, but refuse to run unpinned; {@code off}
+ * @param brokerCpus the broker JVM's CPUs, a {@code taskset -c} list
+ * @param contenderCpus the harness JVM's CPUs (where every contender runs), a {@code taskset -c} list
  * @param timeout the longest one run may take
  * @param contenders the contenders to run by name, or empty for all; a contest or scenario with 0 records is
  * skipped
@@ -39,12 +43,15 @@ import java.util.stream.Collectors;
  */
 record BenchSettings(int records, int rounds, int warmupRounds, int partitions, double invalidRatio,
         int maxPollRecords, int slowRecords, Duration slowDelay, int slowWorkers, int stallRecords, int stallPadding,
-        int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, Duration timeout,
-        Set<String> contenders, Set<String> scenarios, int restoreRecords, int restorePartitions,
-        int wordCountRecords, int wordCountWords, int wordCountPartitions) {
+        int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, String pin,
+        String brokerCpus, String contenderCpus, Duration timeout, Set<String> contenders, Set<String> scenarios,
+        int restoreRecords, int restorePartitions, int wordCountRecords, int wordCountWords, int wordCountPartitions) {
 
     /** Every scenario, as {@code --scenario=all} names them. */
     static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount");
+
+    /** The values of {@code --pin}. */
+    static final Set<String> PINS = Set.of("auto", "on", "off");
 
     /**
      * Reads the settings.
@@ -63,7 +70,7 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
             values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
         Reader reader = new Reader(values);
-        BenchSettings settings = new BenchSettings(reader.integer("records", 1_000_000), reader.integer("rounds", 3),
+        BenchSettings settings = new BenchSettings(reader.integer("records", 1_000_000), reader.integer("rounds", 5),
                 reader.integer("warmup-rounds", 1), reader.integer("partitions", 4),
                 reader.decimal("invalid-ratio", 0.01), reader.integer("max-poll-records", 500),
                 reader.integer("slow-records", 20_000), Duration.ofMillis(reader.integer("slow-delay-ms", 5)),
@@ -71,7 +78,8 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
                 reader.integer("stall-padding", 10_000), reader.integer("stall-workers", 8),
                 reader.integer("stall-max-in-flight", 1000),
                 Duration.ofMillis(reader.integer("stall-settle-ms", 2000)),
-                !"in-process".equals(reader.text("broker", "fork")),
+                !"in-process".equals(reader.text("broker", "fork")), reader.text("pin", "auto"),
+                reader.text("broker-cpus", "0"), reader.text("contender-cpus", "1"),
                 Duration.ofSeconds(reader.integer("timeout-seconds", 600)),
                 names(reader.text("contenders", "")), scenarios(reader.text("scenario", "animals")),
                 reader.integer("restore-records", 1_000_000), reader.integer("restore-partitions", 1),
@@ -79,6 +87,13 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
                 reader.integer("wordcount-partitions", 3));
         if (!reader.unread().isEmpty()) {
             throw new IllegalArgumentException("Unknown settings " + reader.unread());
+        }
+        if (settings.rounds() < 1 || settings.warmupRounds() < 0) {
+            throw new IllegalArgumentException("Expected rounds >= 1 and warmup-rounds >= 0, not "
+                    + settings.rounds() + " and " + settings.warmupRounds());
+        }
+        if (!PINS.contains(settings.pin())) {
+            throw new IllegalArgumentException("Unknown pin " + settings.pin() + "; expected one of " + PINS);
         }
         return settings;
     }

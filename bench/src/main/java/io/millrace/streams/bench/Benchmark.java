@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * The benchmark: starts a broker, seeds the inputs once, and runs, in one process and interleaved, (a) a bare
  * kafka-clients loop, (b) Kafka Streams and (c) Millrace's {@code animals} stream on the same records; then (d)
  * a slow handler, Millrace's workers against a partition-bound loop; then a stalled output. Prints a summary and
- * writes it to {@code target/bench-results.md}.
+ * writes it to {@code target/bench-results.md}. The broker runs in a JVM of its own and, where {@code taskset} allows,
+ * on other CPUs than this JVM, where the contenders run one at a time ({@link CpuPinning}).
  *
  * <p>Settings are {@code --name=value} arguments or {@code -Dbench.name=value} properties; see
  * {@link BenchSettings}.
@@ -64,8 +65,10 @@ public final class Benchmark {
      * @throws Exception if a contest fails
      */
     Results run() throws Exception {
+        CpuPinning pinning = CpuPinning.apply(this.settings, this.log);
         this.log.printf("Starting the broker (%s)%n", this.settings.forkBroker() ? "own JVM" : "in this JVM");
-        try (BenchBroker broker = this.settings.forkBroker() ? BenchBroker.forked(this.workDir.resolve("bench-broker"))
+        try (BenchBroker broker = this.settings.forkBroker()
+                ? BenchBroker.forked(this.workDir.resolve("bench-broker"), pinning.brokerLauncher())
                 : BenchBroker.inProcess();
                 HeapMonitor heap = new HeapMonitor();
                 AnimalWork work = AnimalWork.fromSpringBoot();
@@ -74,14 +77,15 @@ public final class Benchmark {
             ClientSettings clients = new ClientSettings(broker.bootstrapServers(), this.settings.maxPollRecords());
             String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
             Results results = this.settings.scenario("animals") ? animals(broker, heap, work, topics, clients)
-                    : new Results(this.settings, brokerJvm, null, List.of(), List.of(), null, List.of(), List.of(),
-                            null, null, null);
+                    : new Results(this.settings, brokerJvm, null, null, List.of(), List.of(), null, List.of(),
+                            List.of(), null, null, null);
             RestoreResults restore = this.settings.scenario("restore")
                     ? new RestoreScenario(this.settings, clients, topics, this.log).run() : null;
             WordCountResults wordCount = this.settings.scenario("wordcount")
                     ? new WordCountScenario(this.settings, clients, topics, heap, this.log).run() : null;
-            return new Results(this.settings, brokerJvm, results.animals(), results.contest(), results.contestRuns(),
-                    results.slow(), results.slowContest(), results.slowRuns(), results.stall(), restore, wordCount);
+            return new Results(this.settings, brokerJvm, pinning.describe(), results.animals(), results.contest(),
+                    results.contestRuns(), results.slow(), results.slowContest(), results.slowRuns(), results.stall(),
+                    restore, wordCount);
         }
     }
 
@@ -105,13 +109,14 @@ public final class Benchmark {
         Rounds rounds = new Rounds(heap, this.settings.timeout(), this.log);
         List<RunResult> contestRuns = (animals.records() > 0) ? rounds.run(contest, animals,
                 this.settings.warmupRounds(), this.settings.rounds()) : List.of();
-        List<RunResult> slowRuns = (slow.records() > 0) ? rounds.run(slowContest, slow, 0, this.settings.rounds())
-                : List.of();
+        // Warm-up rounds here too, as in every contest: a first run is the first of its code in this JVM.
+        List<RunResult> slowRuns = (slow.records() > 0)
+                ? rounds.run(slowContest, slow, this.settings.warmupRounds(), this.settings.rounds()) : List.of();
         StallResult stalled = (stall.records() > 0 && this.settings.runs("stalled"))
                 ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
         String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
-        return new Results(this.settings, brokerJvm, animals, contest, contestRuns, slow, slowContest, slowRuns,
-                stalled, null, null);
+        return new Results(this.settings, brokerJvm, null, animals, contest, contestRuns, slow, slowContest,
+                slowRuns, stalled, null, null);
     }
 
     private List<Contender> contest(AnimalWork work, ClientSettings clients) {

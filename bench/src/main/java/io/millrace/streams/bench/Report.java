@@ -4,13 +4,14 @@ import java.lang.management.ManagementFactory;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The summary of a benchmark run, in Markdown: throughput per contender with its ratios, the slow handler
- * against its ideal rate, the stalled output's heap.
+ * The summary of a benchmark run, in Markdown: throughput per contender (median and range over the measured rounds)
+ * with its ratios (each taken within a round, then their median and range), the slow handler against its ideal
+ * rate, the stalled output's heap.
  */
 final class Report {
 
@@ -33,19 +34,21 @@ final class Report {
         line("# Millrace benchmark results");
         line("");
         if (this.results.animals() != null) {
-            line("%s; Java %s, %d cores, max heap %d MB, broker in %s; %,d records (%.1f%% invalid), %d partitions, "
-                    + "max.poll.records %d; %d measured round(s) after %d warm-up round(s), interleaved.",
+            line("%s; Java %s, %d CPU(s) for the harness, max heap %d MB, broker in %s, %s; %,d records (%.1f%% "
+                    + "invalid), %d partitions, max.poll.records %d; %d measured round(s) after %d warm-up round(s), "
+                    + "interleaved.",
                     OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                    this.results.broker(), settings.records(), 100.0 * this.results.animals().outputs().get("dlt")
-                            / Math.max(1, this.results.animals().records()),
+                    this.results.broker(), this.results.cpus(), settings.records(),
+                    100.0 * this.results.animals().outputs().get("dlt") / Math.max(1, this.results.animals().records()),
                     settings.partitions(), settings.maxPollRecords(), settings.rounds(), settings.warmupRounds());
         }
         else {
-            line("%s; Java %s, %d cores, max heap %d MB, broker in %s; max.poll.records %d; %d measured round(s) "
-                    + "after %d warm-up round(s), interleaved.", OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS),
-                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().maxMemory() >> 20, this.results.broker(), settings.maxPollRecords(),
+            line("%s; Java %s, %d CPU(s) for the harness, max heap %d MB, broker in %s, %s; max.poll.records %d; "
+                    + "%d measured round(s) after %d warm-up round(s), interleaved.",
+                    OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                    this.results.broker(), this.results.cpus(), settings.maxPollRecords(),
                     settings.rounds(), settings.warmupRounds());
         }
         line("");
@@ -71,24 +74,22 @@ final class Report {
     private void contest() {
         line("## Throughput: the animals stream");
         line("");
-        table(this.results.contest(), this.results.contestRuns());
+        List<RunResult> runs = this.results.contestRuns();
+        table(this.results.contest(), runs);
         line("");
-        double bare = median(this.results.contestRuns(), "bare");
-        double streams = median(this.results.contestRuns(), "kstreams");
-        double millrace = median(this.results.contestRuns(), "millrace");
-        line("| ratio | medians | per round | target |");
-        line("|---|---|---|---|");
-        line("| Millrace / bare loop (c/a) | **%.2f** | %s | >= %.2f %s |", millrace / bare,
-                perRound(this.results.contestRuns(), "millrace", "bare"), TARGET_VS_BARE,
-                mark(millrace / bare >= TARGET_VS_BARE));
-        line("| Millrace / Kafka Streams (c/b) | **%.2f** | %s | >= %.2f %s |", millrace / streams,
-                perRound(this.results.contestRuns(), "millrace", "kstreams"), TARGET_VS_STREAMS,
-                mark(millrace / streams >= TARGET_VS_STREAMS));
-        line("| CPU per record, bare loop / Millrace | %.2f | | |",
-                medianCpu(this.results.contestRuns(), "bare") / medianCpu(this.results.contestRuns(), "millrace"));
-        line("| CPU per record, Kafka Streams / Millrace | %.2f | | |",
-                medianCpu(this.results.contestRuns(), "kstreams")
-                        / medianCpu(this.results.contestRuns(), "millrace"));
+        line("Ratios are taken within each round, against the other contender of the same round; the figure is their "
+                + "median, with their range.");
+        line("");
+        line("| ratio | median of rounds | min-max | per round | target |");
+        line("|---|---|---|---|---|");
+        ratioRow("Millrace / bare loop (c/a)", Spread.ratio(runs, "millrace", "bare", RunResult::throughput),
+                TARGET_VS_BARE);
+        ratioRow("Millrace / Kafka Streams (c/b)", Spread.ratio(runs, "millrace", "kstreams", RunResult::throughput),
+                TARGET_VS_STREAMS);
+        ratioRow("CPU per record, bare loop / Millrace",
+                Spread.ratio(runs, "bare", "millrace", RunResult::cpuMicrosPerRecord), Double.NaN);
+        ratioRow("CPU per record, Kafka Streams / Millrace",
+                Spread.ratio(runs, "kstreams", "millrace", RunResult::cpuMicrosPerRecord), Double.NaN);
         line("");
     }
 
@@ -99,18 +100,19 @@ final class Report {
         line("## Slow handler: %d ms per record, %d partitions, %,d records", settings.slowDelay().toMillis(),
                 settings.partitions(), settings.slowRecords());
         line("");
-        table(this.results.slowContest(), this.results.slowRuns());
+        List<RunResult> runs = this.results.slowRuns();
+        table(this.results.slowContest(), runs);
         line("");
-        double millrace = median(this.results.slowRuns(), "millrace-slow");
-        double bound = median(this.results.slowRuns(), "partition-bound");
-        line("| ratio | value | target |");
-        line("|---|---|---|");
-        line("| Millrace / (%d workers / %d ms = %,.0f records/s) | **%.2f** | >= %.2f %s |", settings.slowWorkers(),
-                settings.slowDelay().toMillis(), ideal, millrace / ideal, TARGET_SLOW,
-                mark(millrace / ideal >= TARGET_SLOW));
-        line("| partition-bound / (%d partitions / %d ms = %,.0f records/s) | %.2f | |", settings.partitions(),
-                settings.slowDelay().toMillis(), partitionIdeal, bound / partitionIdeal);
-        line("| Millrace / partition-bound | %.1f | |", millrace / bound);
+        line("| ratio | median of rounds | min-max | per round | target |");
+        line("|---|---|---|---|---|");
+        ratioRow(String.format(Locale.ROOT, "Millrace / (%d workers / %d ms = %,.0f records/s)",
+                settings.slowWorkers(), settings.slowDelay().toMillis(), ideal),
+                Spread.of(runs, "millrace-slow", (run) -> run.throughput() / ideal), TARGET_SLOW);
+        ratioRow(String.format(Locale.ROOT, "partition-bound / (%d partitions / %d ms = %,.0f records/s)",
+                settings.partitions(), settings.slowDelay().toMillis(), partitionIdeal),
+                Spread.of(runs, "partition-bound", (run) -> run.throughput() / partitionIdeal), Double.NaN);
+        ratioRow("Millrace / partition-bound", Spread.ratio(runs, "millrace-slow", "partition-bound",
+                RunResult::throughput), Double.NaN);
         line("");
     }
 
@@ -153,9 +155,9 @@ final class Report {
             header.append(" round ").append(i + 1).append(" |");
             rule.append("---:|");
         }
-        line("%s", header + " **median** restore records/s | restored | start to restored (median) | start to "
-                + "processing (median) |");
-        line("%s", rule + "---:|---:|---:|---:|");
+        line("%s", header + " **median** restore records/s | min-max | restored | start to restored (median) "
+                + "| start to processing (median) |");
+        line("%s", rule + "---:|---:|---:|---:|---:|");
         for (RestoreContender contender : restore.contenders()) {
             List<RestoreRun> mine = runs.stream().filter((run) -> run.contender().equals(contender.name())).toList();
             StringBuilder row = new StringBuilder("| " + contender.description() + " |");
@@ -163,19 +165,20 @@ final class Report {
                 row.append(Double.isNaN(run.restoreRate()) ? String.format(Locale.ROOT, " %.2f s |",
                         run.secondsToProcessing()) : String.format(Locale.ROOT, " %,.0f |", run.restoreRate()));
             }
-            double rate = median(mine.stream().mapToDouble(RestoreRun::restoreRate).toArray());
-            row.append(Double.isNaN(rate) ? " - |" : String.format(Locale.ROOT, " **%,.0f** |", rate));
+            Spread rate = Spread.of(mine, contender.name(), RestoreRun::restoreRate);
+            row.append(rate.isEmpty() ? " - | - |" : String.format(Locale.ROOT, " **%,.0f** | %,.0f-%,.0f |",
+                    rate.median(), rate.min(), rate.max()));
             row.append(String.format(Locale.ROOT, " %,d | %.2f s | %.2f s |",
                     mine.isEmpty() ? 0 : mine.get(mine.size() - 1).restored(),
-                    median(mine.stream().mapToDouble(RestoreRun::secondsToReady).toArray()),
-                    median(mine.stream().mapToDouble(RestoreRun::secondsToProcessing).toArray())));
+                    Spread.of(mine, contender.name(), RestoreRun::secondsToReady).median(),
+                    Spread.of(mine, contender.name(), RestoreRun::secondsToProcessing).median()));
             line("%s", row);
         }
         line("");
         line("(A restart restores nothing to speak of: its rounds show the time to processing.)");
         line("");
-        line("| ratio | medians | per round |");
-        line("|---|---|---|");
+        line("| ratio | median of rounds | min-max | per round |");
+        line("|---|---|---|---|");
         restoreRatio(runs, "restore rate, Millrace / Kafka Streams", "millrace-restore", "kstreams-restore",
                 RestoreRun::restoreRate);
         restoreRatio(runs, "start to processing, full restore, Millrace / Kafka Streams", "millrace-restore",
@@ -186,19 +189,11 @@ final class Report {
     }
 
     private void restoreRatio(List<RestoreRun> runs, String label, String numerator, String denominator,
-            java.util.function.ToDoubleFunction<RestoreRun> figure) {
-        List<RestoreRun> top = runs.stream().filter((run) -> run.contender().equals(numerator)).toList();
-        List<RestoreRun> bottom = runs.stream().filter((run) -> run.contender().equals(denominator)).toList();
-        if (top.isEmpty() || bottom.isEmpty()) {
-            return;
+            ToDoubleFunction<RestoreRun> figure) {
+        Spread ratio = Spread.ratio(runs, numerator, denominator, figure);
+        if (!ratio.isEmpty()) {
+            line("| %s | **%.2f** | %s | %s |", label, ratio.median(), range(ratio), perRound(ratio));
         }
-        List<String> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
-            ratios.add(String.format(Locale.ROOT, "%.2f", figure.applyAsDouble(top.get(i))
-                    / figure.applyAsDouble(bottom.get(i))));
-        }
-        line("| %s | **%.2f** | %s |", label, median(top.stream().mapToDouble(figure).toArray())
-                / median(bottom.stream().mapToDouble(figure).toArray()), String.join(", ", ratios));
     }
 
     private void wordCount() {
@@ -226,7 +221,9 @@ final class Report {
         if (baselines.isEmpty() || millrace.isEmpty()) {
             return;
         }
-        StringBuilder header = new StringBuilder("| ratio of medians (per round) |");
+        line("Each cell: the median of the per-round ratios, their min-max, and the ratio of each round.");
+        line("");
+        StringBuilder header = new StringBuilder("| ratio |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String baseline : baselines) {
             header.append(" / ").append(baseline).append(" |");
@@ -237,8 +234,9 @@ final class Report {
         for (String name : millrace) {
             StringBuilder row = new StringBuilder("| " + name + " |");
             for (String baseline : baselines) {
-                row.append(String.format(Locale.ROOT, " **%.2f** (%s) |", median(wordCount.runs(), name)
-                        / median(wordCount.runs(), baseline), perRound(wordCount.runs(), name, baseline)));
+                Spread ratio = Spread.ratio(wordCount.runs(), name, baseline, RunResult::throughput);
+                row.append(String.format(Locale.ROOT, " **%.2f** %s (%s) |", ratio.median(), range(ratio),
+                        perRound(ratio)));
             }
             line("%s", row);
         }
@@ -251,7 +249,11 @@ final class Report {
         line("- One broker (KRaft, single node) in %s; one input topic seeded once; each contender reads "
                 + "it with a fresh consumer group per round and writes its own output topics (same partition count), "
                 + "so every run does identical work. Rounds run the contenders in turn (a, b, c, a, b, c, ...); "
-                + "the figure is the median over measured rounds.", this.results.broker());
+                + "the figure is the median over measured rounds, with the range (min-max) of the rounds. A ratio "
+                + "between two contenders is taken within each round, against the other's run of the same round, "
+                + "and the report gives the median and the range of these per-round ratios.", this.results.broker());
+        line("- CPUs: %s. Every contender runs in the harness JVM, one at a time, so all run with the same JVM "
+                + "flags, heap and garbage collector.", this.results.cpus());
         if (this.results.animals() != null) {
             line("- Throughput = input records / (time from the first record its consumer fetched to the broker's "
                     + "acknowledgement of the last output record the input calls for). Both instants come from "
@@ -285,9 +287,9 @@ final class Report {
             header.append(" round ").append(i + 1).append(" |");
             rule.append("---:|");
         }
-        line("%s", header + " **median** records/s | CPU per record (median) | heap after GC, peak growth "
-                + "| peak used |");
-        line("%s", rule + "---:|---:|---:|---:|");
+        line("%s", header + " **median** records/s | min-max (range / median) | CPU per record (median) "
+                + "| heap after GC, peak growth | peak used |");
+        line("%s", rule + "---:|---:|---:|---:|---:|");
         for (Contender contender : contenders) {
             StringBuilder row = new StringBuilder("| " + contender.description() + " |");
             List<RunResult> measured = measured(runs, contender.name());
@@ -296,43 +298,33 @@ final class Report {
             }
             long heapGrowth = measured.stream().mapToLong((run) -> run.heap().peakAfterGcGrowth()).max().orElse(0);
             long used = measured.stream().mapToLong((run) -> run.heap().peakUsed()).max().orElse(0);
-            row.append(String.format(Locale.ROOT, " **%,.0f** | %.1f µs | +%.0f MB | %.0f MB |",
-                    median(runs, contender.name()), medianCpu(runs, contender.name()), heapGrowth / 1e6,
+            Spread throughput = Spread.of(runs, contender.name(), RunResult::throughput);
+            row.append(String.format(Locale.ROOT, " **%,.0f** | %,.0f-%,.0f (%.0f%%) | %.1f µs | +%.0f MB | %.0f MB |",
+                    throughput.median(), throughput.min(), throughput.max(), 100 * throughput.relativeRange(),
+                    Spread.of(runs, contender.name(), RunResult::cpuMicrosPerRecord).median(), heapGrowth / 1e6,
                     used / 1e6));
             line("%s", row);
         }
     }
 
-    private static String perRound(List<RunResult> runs, String numerator, String denominator) {
-        List<RunResult> top = measured(runs, numerator);
-        List<RunResult> bottom = measured(runs, denominator);
-        List<String> ratios = new ArrayList<>();
-        for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
-            ratios.add(String.format(Locale.ROOT, "%.2f", top.get(i).throughput() / bottom.get(i).throughput()));
-        }
-        return String.join(", ", ratios);
+    /** A ratio's row: the median of the rounds, their range, each round, and the target if there is one. */
+    private void ratioRow(String label, Spread ratio, double target) {
+        String met = Double.isNaN(target) ? ""
+                : String.format(Locale.ROOT, ">= %.2f %s", target, mark(ratio.median() >= target));
+        line("| %s | **%.2f** | %s | %s | %s |", label, ratio.median(), range(ratio), perRound(ratio), met);
+    }
+
+    private static String range(Spread spread) {
+        return String.format(Locale.ROOT, "%.2f-%.2f", spread.min(), spread.max());
+    }
+
+    private static String perRound(Spread spread) {
+        return String.join(", ", spread.values().stream()
+                .map((value) -> String.format(Locale.ROOT, "%.2f", value)).toList());
     }
 
     private static List<RunResult> measured(List<RunResult> runs, String contender) {
         return runs.stream().filter((run) -> !run.warmup() && run.contender().equals(contender)).toList();
-    }
-
-    static double median(List<RunResult> runs, String contender) {
-        return median(measured(runs, contender).stream().mapToDouble(RunResult::throughput).toArray());
-    }
-
-    static double medianCpu(List<RunResult> runs, String contender) {
-        return median(measured(runs, contender).stream().mapToDouble(RunResult::cpuMicrosPerRecord).toArray());
-    }
-
-    private static double median(double[] unsorted) {
-        double[] values = unsorted.clone();
-        Arrays.sort(values);
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        int middle = values.length / 2;
-        return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     private static String mark(boolean met) {

@@ -15,7 +15,7 @@ package io.millrace.streams.bench;
  * @param toProcessing nanoseconds to the probe records processed
  */
 record RestoreRun(String contender, int round, boolean warmup, long restored, long fetched, long toFirstFetch,
-        long toReady, long toProcessing) {
+        long toReady, long toProcessing) implements RoundRun {
 
     /**
      * Changelog records restored per second, from the first fetch to the tables restored.

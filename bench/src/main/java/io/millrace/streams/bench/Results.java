@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param settings what was run
  * @param broker where the broker ran
+ * @param cpus where the broker and the contenders ran, {@link CpuPinning#describe()}
  * @param animals what the throughput contest's input holds
  * @param contest the throughput contenders, in running order
  * @param contestRuns their runs
@@ -17,7 +18,7 @@ import java.util.List;
  * @param restore the restore scenario, or {@code null} if it was skipped
  * @param wordCount the word-count scenario, or {@code null} if it was skipped
  */
-record Results(BenchSettings settings, String broker, Expected animals, List<Contender> contest,
+record Results(BenchSettings settings, String broker, String cpus, Expected animals, List<Contender> contest,
         List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,
         StallResult stall, RestoreResults restore, WordCountResults wordCount) {
 }

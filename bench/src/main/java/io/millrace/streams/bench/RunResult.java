@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param heap the heap figures of the run
  */
 record RunResult(String contender, int round, boolean warmup, long records, Duration elapsed, Duration cpu,
-        HeapMonitor.HeapFigures heap) {
+        HeapMonitor.HeapFigures heap) implements RoundRun {
 
     /**
      * Input records per second.

@@ -11,11 +11,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class BenchSettingsTests {
 
     @Test
-    void defaultsRunEveryContenderOnAMillionRecordsWithABrokerOfItsOwn() {
+    void defaultsRunEveryContenderOnAMillionRecordsInFiveRoundsWithABrokerOfItsOwn() {
         BenchSettings settings = BenchSettings.from(new String[0], new Properties());
 
         assertThat(settings.records()).isEqualTo(1_000_000);
-        assertThat(settings.rounds()).isEqualTo(3);
+        assertThat(settings.rounds()).isEqualTo(5);
+        assertThat(settings.warmupRounds()).isEqualTo(1);
         assertThat(settings.forkBroker()).isTrue();
         assertThat(settings.runs("millrace")).isTrue();
         assertThat(settings.slowIdealRate()).isEqualTo(12_800.0);
@@ -75,6 +76,40 @@ class BenchSettingsTests {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> BenchSettings.from(new String[] { "--recrods=5" }, new Properties()))
                 .withMessageContaining("recrods");
+    }
+
+    @Test
+    void byDefaultTheBrokerAndTheContendersArePinnedToCpusZeroAndOneIfPossible() {
+        BenchSettings settings = BenchSettings.from(new String[0], new Properties());
+
+        assertThat(settings.pin()).isEqualTo("auto");
+        assertThat(settings.brokerCpus()).isEqualTo("0");
+        assertThat(settings.contenderCpus()).isEqualTo("1");
+    }
+
+    @Test
+    void pinningCanBeTurnedOffOrMovedToOtherCpus() {
+        BenchSettings settings = BenchSettings.from(
+                new String[] { "--pin=off", "--broker-cpus=0-1", "--contender-cpus=2,3" }, new Properties());
+
+        assertThat(settings.pin()).isEqualTo("off");
+        assertThat(settings.brokerCpus()).isEqualTo("0-1");
+        assertThat(settings.contenderCpus()).isEqualTo("2,3");
+    }
+
+    @Test
+    void anUnknownPinIsRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--pin=yes" }, new Properties()))
+                .withMessageContaining("yes");
+    }
+
+    @Test
+    void noMeasuredRoundOrNegativeWarmUpRoundsAreRefused() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--rounds=0" }, new Properties()));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--warmup-rounds=-1" }, new Properties()));
     }
 
     @Test

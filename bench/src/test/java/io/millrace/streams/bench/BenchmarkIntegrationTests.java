@@ -34,8 +34,11 @@ class BenchmarkIntegrationTests {
         assertThat(results.stall().maxHeld()).isPositive();
         assertThat(results.stall().bounded()).isTrue();
         assertThat(results.stall().complete()).isTrue();
+        assertThat(results.cpus()).isEqualTo("not pinned to CPUs: the broker runs in the harness JVM "
+                + "(--broker=in-process)");
         assertThat(new Report(results).markdown()).contains("(c/a)", "(c/b)", "12,800 records/s",
-                "Stalled output");
+                "Stalled output", "| ratio | median of rounds | min-max | per round | target |",
+                "not pinned to CPUs");
     }
 
     @Test
@@ -59,6 +62,6 @@ class BenchmarkIntegrationTests {
                 "wc-millrace-eos", "wc-millrace-raw-eos");
         assertThat(results.wordCount().runs()).allSatisfy((run) -> assertThat(run.throughput()).isPositive());
         assertThat(new Report(results).markdown()).contains("## Restore", "restore rate, Millrace / Kafka Streams",
-                "## Word count", "/ wc-kstreams-cache");
+                "## Word count", "/ wc-kstreams-cache", "median of the per-round ratios");
     }
 }

@@ -1,0 +1,61 @@
+package io.millrace.streams.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+import static io.millrace.streams.bench.SpreadTests.run;
+import static io.millrace.streams.bench.SpreadTests.warmup;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The report of made-up runs: medians, ranges, and ratios taken round by round.
+ */
+class ReportTests {
+
+    @Test
+    void theThroughputContestShowsEachContendersRangeAndTheMedianOfThePerRoundRatios() {
+        List<RunResult> runs = List.of(warmup("bare", 0, 10), warmup("kstreams", 0, 10), warmup("millrace", 0, 99),
+                run("bare", 1, 100), run("kstreams", 1, 50), run("millrace", 1, 90),
+                run("bare", 2, 200), run("kstreams", 2, 100), run("millrace", 2, 100),
+                run("bare", 3, 300), run("kstreams", 3, 200), run("millrace", 3, 330));
+        Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
+                "not pinned to CPUs: --pin=off", new Expected(1000, Map.of("dlt", 10L), 0),
+                List.of(contender("bare"), contender("kstreams"), contender("millrace")), runs, null, List.of(),
+                List.of(), null, null, null);
+
+        String report = new Report(results).markdown();
+
+        assertThat(report).contains("| the bare | 100 | 200 | 300 | **200** | 100-300 (100%) |",
+                "| Millrace / bare loop (c/a) | **0.90** | 0.50-1.10 | 0.90, 0.50, 1.10 | >= 0.95 (**not met**) |",
+                "| Millrace / Kafka Streams (c/b) | **1.65** | 1.00-1.80 | 1.80, 1.00, 1.65 | >= 1.30 (met) |",
+                "not pinned to CPUs: --pin=off");
+    }
+
+    private static Contender contender(String name) {
+        return new Contender() {
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return "the " + name;
+            }
+
+            @Override
+            public Map<String, String> topics() {
+                return Map.of();
+            }
+
+            @Override
+            public AutoCloseable start(String runId) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+}
