@@ -3,7 +3,6 @@ package io.millrace.streams.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
-import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.strategy.RetryPolicy;
 
@@ -23,9 +22,7 @@ final class StreamSettingsMapper {
         MillraceProperties.Retry retry = configured.getRetry();
         Duration interval = configured.getCommit().getInterval();
         if (interval == null) {
-            // A transaction holds back read-committed consumers downstream until it commits: keep it short.
-            interval = (configured.getGuarantee() == Guarantee.EXACTLY_ONCE) ? Duration.ofMillis(100)
-                    : Duration.ofSeconds(1);
+            interval = StreamSettings.defaultCommitInterval(configured.getGuarantee());
         }
         return new StreamSettings(configured.isEnabled(), configured.getGuarantee(), configured.getConcurrency(),
                 configured.getMaxInFlight(), configured.getDeadLetterTopic(), interval,
