@@ -29,8 +29,8 @@ class DefaultsTests {
 
     @Test
     void aStreamWithoutPropertiesGetsTheRuntimesDefaults() {
-        StreamSettings mapped = new StreamSettingsMapper(new MillraceProperties()).settings("any");
-        assertThat(mapped).isEqualTo(DEFAULTS);
+        assertThat(StreamSettingsMapper.settings(new MillraceProperties.Stream())).isEqualTo(DEFAULTS);
+        assertThat(StreamSettingsMapper.byName(new MillraceProperties().getStreams()).apply("any")).isEqualTo(DEFAULTS);
     }
 
     @Test
@@ -65,7 +65,7 @@ class DefaultsTests {
         assertThat(DEFAULTS.commitInterval()).isEqualTo(StreamSettings.defaultCommitInterval(DEFAULTS.guarantee()));
         MillraceProperties.Stream stream = new MillraceProperties.Stream();
         stream.setGuarantee(Guarantee.EXACTLY_ONCE);
-        assertThat(settings(stream).commitInterval())
+        assertThat(StreamSettingsMapper.settings(stream).commitInterval())
             .isEqualTo(StreamSettings.defaultCommitInterval(Guarantee.EXACTLY_ONCE));
     }
 
@@ -110,12 +110,6 @@ class DefaultsTests {
         expected.put("millrace.tables.rocksdb.write-buffer-size", size(tables.getRocksdb().getWriteBufferSize()));
         expected.put("millrace.health.stuck-after", duration(new StreamsHealthProperties().getStuckAfter()));
         assertThat(documented).containsAllEntriesOf(expected);
-    }
-
-    private static StreamSettings settings(MillraceProperties.Stream stream) {
-        MillraceProperties properties = new MillraceProperties();
-        properties.getStreams().put("s", stream);
-        return new StreamSettingsMapper(properties).settings("s");
     }
 
     /**
