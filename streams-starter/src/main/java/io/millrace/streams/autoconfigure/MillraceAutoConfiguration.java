@@ -90,7 +90,7 @@ public final class MillraceAutoConfiguration {
         definitions.replaceAll((definition) -> withConfiguredStrategy(definition, properties, beans));
         definitions.forEach((definition) -> checkBatching(definition, properties));
         String applicationId = applicationId(properties, environment);
-        return new StreamManager(definitions, new StreamSettingsMapper(properties)::settings, clients,
+        return new StreamManager(definitions, StreamSettingsMapper.byName(properties.getStreams()), clients,
                 applicationId, properties.getTopics().isCreate(), clock.getIfUnique(Clock::systemUTC),
                 stateConfig(properties, applicationId, rocksDbCustomizers.orderedStream().toList(),
                         tableListeners.orderedStream().toList()));

@@ -8,14 +8,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import io.millrace.streams.runtime.Guarantee;
+import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.strategy.worker.Ordering;
 import io.millrace.streams.table.TableDefinition;
 
 /**
  * Configuration of Millrace streams: everything under {@code millrace.*}.
+ *
+ * <p>A stream's settings start from the runtime's {@link StreamSettings#DEFAULTS}, their one home. The annotation
+ * processor would not see them as defaults, but it describes no property inside the {@code streams} map anyway. The
+ * table settings, which it does describe, keep their defaults as literals; a test holds them to the runtime's
+ * {@code StateConfig.defaults}.
  */
 @ConfigurationProperties("millrace")
 public class MillraceProperties {
+
+    private static final StreamSettings DEFAULTS = StreamSettings.DEFAULTS;
 
     /**
      * Prefix of consumer groups ({@code <application-id>-<stream>}) and changelog topics. Defaults to
@@ -230,7 +238,7 @@ public class MillraceProperties {
         /**
          * Whether to run this stream.
          */
-        private boolean enabled = true;
+        private boolean enabled = DEFAULTS.enabled();
 
         /**
          * Input topic, overriding the one of the input processor's annotation. For a stream without annotated
@@ -265,12 +273,12 @@ public class MillraceProperties {
         /**
          * Delivery guarantee: at-least-once or exactly-once.
          */
-        private Guarantee guarantee = Guarantee.AT_LEAST_ONCE;
+        private Guarantee guarantee = DEFAULTS.guarantee();
 
         /**
          * Consumer clients for this stream, each on its own thread.
          */
-        private int concurrency = 1;
+        private int concurrency = DEFAULTS.concurrency();
 
         /**
          * Name of a ProcessingStrategyFactory or StreamStrategy bean that replaces the stream's default pipeline.
@@ -281,32 +289,32 @@ public class MillraceProperties {
          * Processing threads per consumer client. With more than one, records of one key (see ordering) stay in
          * order and different keys run in parallel, whatever the partition count.
          */
-        private int workers = 1;
+        private int workers = DEFAULTS.workers().count();
 
         /**
          * Which records stay in order when workers > 1: key, partition or none.
          */
-        private Ordering ordering = Ordering.KEY;
+        private Ordering ordering = DEFAULTS.workers().ordering();
 
         /**
          * Whether workers run on virtual threads (needs Java 21 or later; platform threads otherwise).
          */
-        private boolean virtualThreads;
+        private boolean virtualThreads = DEFAULTS.workers().virtualThreads();
 
         /**
          * Records the pipeline holds before it stops fetching (backpressure).
          */
-        private int maxInFlight = 10_000;
+        private int maxInFlight = DEFAULTS.maxInFlight();
 
         /**
          * Where invalid and failed records go. Defaults to {@code <input>-dlt}.
          */
-        private String deadLetterTopic;
+        private String deadLetterTopic = DEFAULTS.deadLetterTopic();
 
         /**
          * How long revocation and shutdown wait for in-flight records to finish.
          */
-        private Duration shutdownTimeout = Duration.ofSeconds(20);
+        private Duration shutdownTimeout = DEFAULTS.shutdownTimeout();
 
         private final Commit commit = new Commit();
 
@@ -564,14 +572,15 @@ public class MillraceProperties {
 
         /**
          * Longest time between two commits while records flow; under exactly-once, the length of a transaction.
-         * Defaults to 1s, or 100ms under exactly-once (as Kafka Streams).
+         * Defaults to 1s, or 100ms under exactly-once (as Kafka Streams): see
+         * {@link StreamSettings#defaultCommitInterval}.
          */
         private Duration interval;
 
         /**
          * Commit after this many processed records even if the interval has not passed.
          */
-        private int records = 10_000;
+        private int records = DEFAULTS.commitRecords();
 
         public Duration getInterval() {
             return this.interval;
@@ -596,12 +605,12 @@ public class MillraceProperties {
         /**
          * Most records in one batch.
          */
-        private int size = 100;
+        private int size = DEFAULTS.batch().size();
 
         /**
          * Longest a batch waits for more records.
          */
-        private Duration time = Duration.ofMillis(50);
+        private Duration time = DEFAULTS.batch().time();
 
         public int getSize() {
             return this.size;
@@ -626,22 +635,22 @@ public class MillraceProperties {
         /**
          * Attempts in all, including the first.
          */
-        private int maxAttempts = 3;
+        private int maxAttempts = DEFAULTS.retry().maxAttempts();
 
         /**
          * Wait after the first failure.
          */
-        private Duration backoff = Duration.ofMillis(100);
+        private Duration backoff = DEFAULTS.retry().initialBackoff();
 
         /**
          * Factor by which each wait grows.
          */
-        private double multiplier = 2;
+        private double multiplier = DEFAULTS.retry().multiplier();
 
         /**
          * Longest wait between attempts.
          */
-        private Duration maxBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = DEFAULTS.retry().maxBackoff();
 
         public int getMaxAttempts() {
             return this.maxAttempts;

@@ -143,8 +143,10 @@ class ConfiguredStreamsTests {
     void theStreamsPropertiesReachItsSettings() {
         this.contextRunner.withPropertyValues("millrace.streams.audit.input=audit-in",
                 "millrace.streams.audit.properties.tenant=acme")
-            .run((context) -> assertThat(new StreamSettingsMapper(context.getBean(MillraceProperties.class))
-                .settings("audit").properties()).containsExactly(Map.entry("tenant", "acme")));
+            .run((context) -> assertThat(StreamSettingsMapper
+                .byName(context.getBean(MillraceProperties.class).getStreams())
+                .apply("audit")
+                .properties()).containsExactly(Map.entry("tenant", "acme")));
     }
 
     @Test

@@ -252,9 +252,10 @@ class MillraceAutoConfigurationTests {
                 assertThat(view.guarantee()).isEqualTo(Guarantee.AT_LEAST_ONCE);
                 assertThat(view.concurrency()).isEqualTo(3);
                 assertThat(view.deadLetterTopic()).isEqualTo("graveyard");
-                // The rest is not public: read it from the mapper that the auto-configuration hands the manager.
-                StreamSettings settings = new StreamSettingsMapper(context.getBean(MillraceProperties.class))
-                    .settings("animals");
+                // The rest is not public: read it from the mapping that the auto-configuration hands the manager.
+                StreamSettings settings = StreamSettingsMapper
+                    .byName(context.getBean(MillraceProperties.class).getStreams())
+                    .apply("animals");
                 assertThat(settings.enabled()).isTrue();
                 assertThat(settings.maxInFlight()).isEqualTo(77);
                 assertThat(settings.commitInterval()).isEqualTo(Duration.ofMillis(250));
@@ -271,8 +272,9 @@ class MillraceAutoConfigurationTests {
     @Test
     void aStreamWithoutPropertiesGetsTheDefaults() {
         animals().run((context) -> {
-            StreamSettings settings = new StreamSettingsMapper(context.getBean(MillraceProperties.class))
-                .settings("animals");
+            StreamSettings settings = StreamSettingsMapper
+                .byName(context.getBean(MillraceProperties.class).getStreams())
+                .apply("animals");
             assertThat(settings.guarantee()).isEqualTo(Guarantee.AT_LEAST_ONCE);
             assertThat(settings.concurrency()).isEqualTo(1);
             assertThat(settings.deadLetterTopicFor("animals")).isEqualTo("animals-dlt");
@@ -360,15 +362,12 @@ class MillraceAutoConfigurationTests {
 
     @Test
     void exactlyOnceCommitsEveryHundredMillisecondsUnlessConfigured() {
-        MillraceProperties properties = new MillraceProperties();
         MillraceProperties.Stream stream = new MillraceProperties.Stream();
-        properties.getStreams().put("animals", stream);
-        StreamSettingsMapper mapper = new StreamSettingsMapper(properties);
-        assertThat(mapper.settings("animals").commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(StreamSettingsMapper.settings(stream).commitInterval()).isEqualTo(Duration.ofSeconds(1));
         stream.setGuarantee(Guarantee.EXACTLY_ONCE);
-        assertThat(mapper.settings("animals").commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(StreamSettingsMapper.settings(stream).commitInterval()).isEqualTo(Duration.ofMillis(100));
         stream.getCommit().setInterval(Duration.ofSeconds(2));
-        assertThat(mapper.settings("animals").commitInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(StreamSettingsMapper.settings(stream).commitInterval()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
 
     private final DeadLetters deadLetters;
 
-    private final int maxPending;
+    private final int maxInFlight;
 
     private final PipelineListener listener;
 
@@ -51,15 +51,16 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
      * Creates the step.
      * @param producer sends the records; shared, never closed here
      * @param deadLetters makes dead-letter records
-     * @param maxPending how many messages may wait for acknowledgement before {@link MessageRejected}
+     * @param maxInFlight how many messages may wait for acknowledgement before {@link MessageRejected}: the
+     * stream's {@code max-in-flight}
      * @param listener hears what happened to each record
      * @param next the next step
      */
-    public Produce(Producer<byte[], byte[]> producer, DeadLetters deadLetters, int maxPending,
+    public Produce(Producer<byte[], byte[]> producer, DeadLetters deadLetters, int maxInFlight,
             PipelineListener listener, ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
         this.producer = producer;
         this.deadLetters = deadLetters;
-        this.maxPending = maxPending;
+        this.maxInFlight = maxInFlight;
         this.listener = listener;
         this.next = next;
     }
@@ -69,7 +70,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         if (this.closed) {
             throw new IllegalStateException("step is closed");
         }
-        if (this.pending.size() >= this.maxPending) {
+        if (this.pending.size() >= this.maxInFlight) {
             throw MessageRejected.INSTANCE;
         }
         Pending entry = new Pending(message);

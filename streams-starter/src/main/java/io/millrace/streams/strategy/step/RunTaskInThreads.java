@@ -22,7 +22,7 @@ import io.millrace.streams.strategy.worker.WorkerPool;
  * Runs a task on a {@link WorkerPool}, many messages at once, and hands the results on in submission order.
  *
  * <p>Messages that must stay in order (same key, or same partition, per {@link Ordering}) run one after the other;
- * all others run in parallel, so parallelism is not bound by the partition count. At most {@code maxPending}
+ * all others run in parallel, so parallelism is not bound by the partition count. At most {@code maxInFlight}
  * messages are held (running, waiting for their key, or done but behind an unfinished one); past that,
  * {@link #submit} rejects.
  *
@@ -38,7 +38,7 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
 
     private final Ordering ordering;
 
-    private final int maxPending;
+    private final int maxInFlight;
 
     private final ProcessingStrategy<O> next;
 
@@ -60,15 +60,15 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
      * @param task the work for each message
      * @param pool the workers
      * @param ordering which messages stay in order
-     * @param maxPending how many messages the step holds before it rejects
+     * @param maxInFlight how many messages the step holds before it rejects: the stream's {@code max-in-flight}
      * @param next the next step
      */
-    public RunTaskInThreads(Task<I, O> task, WorkerPool pool, Ordering ordering, int maxPending,
+    public RunTaskInThreads(Task<I, O> task, WorkerPool pool, Ordering ordering, int maxInFlight,
             ProcessingStrategy<O> next) {
         this.task = task;
         this.pool = pool;
         this.ordering = ordering;
-        this.maxPending = maxPending;
+        this.maxInFlight = maxInFlight;
         this.next = next;
     }
 
@@ -77,7 +77,7 @@ public final class RunTaskInThreads<I, O> implements ProcessingStrategy<I> {
         if (this.closed) {
             throw new IllegalStateException("step is closed");
         }
-        if (this.pending.size() >= this.maxPending) {
+        if (this.pending.size() >= this.maxInFlight) {
             throw MessageRejected.INSTANCE;
         }
         Pending entry = new Pending(message);

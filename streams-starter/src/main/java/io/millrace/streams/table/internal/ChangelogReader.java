@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.table.KeyValue;
-import io.millrace.streams.table.TablePartition.Role;
 import io.millrace.streams.table.TablePartitionView;
 
 /**
@@ -29,8 +28,9 @@ import io.millrace.streams.table.TablePartitionView;
  * however long a restore takes: restores newly assigned partitions from their checkpoint to the changelog's end
  * offset (then marks them active), and tails the changelogs of standby partitions for as long as they are kept.
  *
- * <p>The reader holds its monitor while it applies records, so a partition released by {@link #release} is never
- * touched again once that call returns, and its store may be closed.
+ * <p>Each changelog partition is a small state machine, {@link ChangelogState}, kept with what the reader knows of it
+ * in a {@link ChangelogPartition}. The reader holds its monitor while it applies records, so a partition released by
+ * {@link #release} is never touched again once that call returns, and its store may be closed.
  */
 final class ChangelogReader implements Runnable, AutoCloseable {
 
@@ -48,16 +48,10 @@ final class ChangelogReader implements Runnable, AutoCloseable {
 
     private final java.util.function.Consumer<Set<Integer>> standbysReady;
 
-    private final Map<TopicPartition, StoredTablePartition> restoring = new HashMap<>();
+    /** Every changelog partition the reader restores or tails, in its state. */
+    private final Map<TopicPartition, ChangelogPartition> changelogs = new HashMap<>();
 
-    private final Map<TopicPartition, StoredTablePartition> standbys = new HashMap<>();
-
-    /** Restoring partitions whose end offset is known. */
-    private final Map<TopicPartition, Long> ends = new HashMap<>();
-
-    /** Standbys that caught up once. */
-    private final Set<TopicPartition> warm = new HashSet<>();
-
+    /** The consumer's assignment: the changelogs above, as of the last {@link #reassign}. */
     private final Set<TopicPartition> assigned = new HashSet<>();
 
     private boolean changed;
@@ -87,52 +81,51 @@ final class ChangelogReader implements Runnable, AutoCloseable {
 
     /** Restores partitions up to their changelog's end, then marks them active. */
     synchronized void restore(List<StoredTablePartition> partitions) {
-        for (StoredTablePartition partition : partitions) {
-            TopicPartition changelog = changelogOf(partition);
-            this.standbys.remove(changelog);
-            this.warm.remove(changelog);
-            this.ends.remove(changelog);
-            this.restoring.put(changelog, partition);
-        }
-        this.changed |= !partitions.isEmpty();
+        register(partitions, ChangelogState.REGISTERED);
         notifyAll();
     }
 
     /** Tails standby partitions until released. */
     synchronized void standby(List<StoredTablePartition> partitions) {
+        register(partitions, ChangelogState.TAILING);
+        notifyAll();
+    }
+
+    private void register(List<StoredTablePartition> partitions, ChangelogState state) {
         for (StoredTablePartition partition : partitions) {
-            TopicPartition changelog = changelogOf(partition);
-            this.restoring.remove(changelog);
-            this.ends.remove(changelog);
-            this.standbys.put(changelog, partition);
+            ChangelogPartition changelog = new ChangelogPartition(partition, state);
+            this.changelogs.put(changelog.changelog(), changelog);
         }
         this.changed |= !partitions.isEmpty();
-        notifyAll();
     }
 
     /** Stops touching partitions; once this returns their stores may be closed. */
     synchronized void release(List<StoredTablePartition> partitions) {
         for (StoredTablePartition partition : partitions) {
-            TopicPartition changelog = changelogOf(partition);
-            this.restoring.remove(changelog, partition);
-            this.standbys.remove(changelog, partition);
-            this.ends.remove(changelog);
-            this.warm.remove(changelog);
+            TopicPartition changelog = new TopicPartition(partition.changelogTopic(), partition.partition());
+            ChangelogPartition known = this.changelogs.get(changelog);
+            // Only the partition named: one registered for the same changelog since is not released.
+            if (known != null && known.partition() == partition) {
+                this.changelogs.remove(changelog);
+            }
         }
         this.changed |= !partitions.isEmpty();
     }
 
-    private static TopicPartition changelogOf(StoredTablePartition partition) {
-        return new TopicPartition(partition.changelogTopic(), partition.partition());
+    /**
+     * The state of a changelog partition.
+     * @param changelog the changelog partition
+     * @return its state, or {@code null} if the reader neither restores nor tails it
+     */
+    synchronized ChangelogState state(TopicPartition changelog) {
+        ChangelogPartition known = this.changelogs.get(changelog);
+        return (known != null) ? known.state() : null;
     }
 
     @Override
     public void run() {
         while (this.running) {
             try {
-                if (this.consumer == null) {
-                    this.consumer = this.consumerFactory.get();
-                }
                 turn();
             }
             catch (WakeupException ex) {
@@ -140,19 +133,21 @@ final class ChangelogReader implements Runnable, AutoCloseable {
             }
             catch (RuntimeException ex) {
                 logger.error("Reading the changelogs of stream '{}' failed; retrying in a second", this.stream, ex);
-                closeConsumer();
-                synchronized (this) {
-                    this.assigned.clear();
-                    this.ends.clear();
-                    this.changed = true;
-                }
+                consumerFailed();
                 pause(1000);
             }
         }
         closeConsumer();
     }
 
-    private void turn() {
+    /**
+     * One round on the reader's thread (package-private for tests): follows the registrations, applies what the
+     * consumer fetched, completes the restores that reached their end and tells of standbys that caught up.
+     */
+    void turn() {
+        if (this.consumer == null) {
+            this.consumer = this.consumerFactory.get();
+        }
         synchronized (this) {
             if (this.changed) {
                 reassign();
@@ -169,34 +164,42 @@ final class ChangelogReader implements Runnable, AutoCloseable {
             }
         }
         ConsumerRecords<byte[], byte[]> records = this.consumer.poll(POLL_TIMEOUT);
-        Set<Integer> nowWarm = new HashSet<>();
+        Set<Integer> caughtUp;
         synchronized (this) {
             apply(records);
-            finishRestores();
-            for (Map.Entry<TopicPartition, StoredTablePartition> standby : this.standbys.entrySet()) {
-                if (this.assigned.contains(standby.getKey()) && !this.warm.contains(standby.getKey())) {
-                    OptionalLong lag = this.consumer.currentLag(standby.getKey());
-                    if (lag.isPresent() && lag.getAsLong() == 0) {
-                        this.warm.add(standby.getKey());
-                        nowWarm.add(standby.getKey().partition());
-                    }
-                }
-            }
-            long now = System.currentTimeMillis();
-            if (now - this.standbysCheckpointedAt >= STANDBY_CHECKPOINT_MILLIS) {
-                this.standbys.values().forEach(StoredTablePartition::checkpoint);
-                this.standbysCheckpointedAt = now;
-            }
+            completeRestores();
+            caughtUp = catchUpStandbys();
+            checkpointStandbys();
         }
-        if (!nowWarm.isEmpty()) {
-            this.standbysReady.accept(nowWarm);
+        if (!caughtUp.isEmpty()) {
+            // Outside the monitor: the listeners may take their time.
+            this.standbysReady.accept(caughtUp);
         }
     }
 
+    /**
+     * The consumer failed (package-private for tests): its replacement is assigned afresh and reads the end offsets
+     * of restores again.
+     */
+    void consumerFailed() {
+        closeConsumer();
+        synchronized (this) {
+            this.assigned.clear();
+            for (ChangelogPartition changelog : this.changelogs.values()) {
+                if (changelog.state() == ChangelogState.RESTORING) {
+                    changelog.restartRestore();
+                }
+            }
+            this.changed = true;
+        }
+    }
+
+    /** Assigns the consumer what is registered, seeks what it did not have, and starts the registered restores. */
     private void reassign() {
         this.changed = false;
-        Set<TopicPartition> wanted = new HashSet<>(this.restoring.keySet());
-        wanted.addAll(this.standbys.keySet());
+        // Completed restores leave the assignment now.
+        this.changelogs.values().removeIf((changelog) -> changelog.state() == ChangelogState.COMPLETED);
+        Set<TopicPartition> wanted = new HashSet<>(this.changelogs.keySet());
         Set<TopicPartition> added = new HashSet<>(wanted);
         added.removeAll(this.assigned);
         if (!wanted.equals(this.assigned)) {
@@ -204,48 +207,42 @@ final class ChangelogReader implements Runnable, AutoCloseable {
             this.assigned.clear();
             this.assigned.addAll(wanted);
         }
-        List<TopicPartition> needEnds = new ArrayList<>();
-        for (TopicPartition changelog : this.restoring.keySet()) {
-            if (!this.ends.containsKey(changelog)) {
-                needEnds.add(changelog);
+        List<TopicPartition> registered = new ArrayList<>();
+        for (ChangelogPartition changelog : this.changelogs.values()) {
+            if (changelog.state() == ChangelogState.REGISTERED) {
+                registered.add(changelog.changelog());
             }
         }
-        Map<TopicPartition, Long> ends = needEnds.isEmpty() ? Map.of() : this.consumer.endOffsets(needEnds);
-        for (TopicPartition changelog : needEnds) {
-            StoredTablePartition partition = this.restoring.get(changelog);
+        Map<TopicPartition, Long> ends = registered.isEmpty() ? Map.of() : this.consumer.endOffsets(registered);
+        for (TopicPartition changelog : registered) {
+            ChangelogPartition restore = this.changelogs.get(changelog);
             long end = ends.getOrDefault(changelog, 0L);
-            if (partition.changelogPosition() > end) {
-                partition = this.reset.apply(partition, end);
-                if (partition == null) {
+            if (restore.partition().changelogPosition() > end) {
+                StoredTablePartition fresh = this.reset.apply(restore.partition(), end);
+                if (fresh == null) {
                     // Revoked while we looked: nothing to restore; the next turn drops it from the assignment.
-                    this.restoring.remove(changelog);
+                    this.changelogs.remove(changelog);
                     added.remove(changelog);
                     this.changed = true;
                     continue;
                 }
-                this.restoring.put(changelog, partition);
+                restore.replace(fresh);
                 added.add(changelog);
             }
-            partition.restoring(end);
-            this.ends.put(changelog, end);
+            restore.startRestore(end);
             logger.info("Stream '{}': restoring {} from offset {} to {}", this.stream, changelog,
-                    partition.changelogPosition(), end);
+                    restore.partition().changelogPosition(), end);
         }
         for (TopicPartition changelog : added) {
-            StoredTablePartition partition = this.restoring.containsKey(changelog) ? this.restoring.get(changelog)
-                    : this.standbys.get(changelog);
-            this.consumer.seek(changelog, partition.changelogPosition());
+            this.consumer.seek(changelog, this.changelogs.get(changelog).partition().changelogPosition());
         }
-        finishRestores();
+        completeRestores();
     }
 
     private void apply(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition changelog : records.partitions()) {
-            StoredTablePartition partition = this.restoring.get(changelog);
-            if (partition == null) {
-                partition = this.standbys.get(changelog);
-            }
-            if (partition == null) {
+            ChangelogPartition known = this.changelogs.get(changelog);
+            if (known == null || !known.state().reads()) {
                 continue;
             }
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(changelog);
@@ -255,32 +252,53 @@ final class ChangelogReader implements Runnable, AutoCloseable {
                     entries.add(new KeyValue(record.key(), record.value()));
                 }
             }
-            partition.restore(entries, batch.get(batch.size() - 1).offset() + 1);
+            known.partition().restore(entries, batch.get(batch.size() - 1).offset() + 1);
         }
     }
 
-    private void finishRestores() {
-        List<TopicPartition> done = new ArrayList<>();
-        for (Map.Entry<TopicPartition, StoredTablePartition> entry : this.restoring.entrySet()) {
-            Long end = this.ends.get(entry.getKey());
-            if (end == null) {
+    private void completeRestores() {
+        for (ChangelogPartition changelog : this.changelogs.values()) {
+            if (changelog.state() != ChangelogState.RESTORING) {
                 continue;
             }
-            StoredTablePartition partition = entry.getValue();
+            StoredTablePartition partition = changelog.partition();
             // The position passes transaction markers that no record shows.
-            partition.restore(List.of(), this.consumer.position(entry.getKey()));
-            if (partition.changelogPosition() >= end) {
+            partition.restore(List.of(), this.consumer.position(changelog.changelog()));
+            if (partition.changelogPosition() >= changelog.end()) {
                 TablePartitionView view = partition.view();
                 logger.info("Stream '{}': restored {} records of {}-{} (offsets {} to {})", this.stream,
-                        view.restored(), partition.changelogTopic(), partition.partition(), view.restoreStart(), end);
-                partition.role(Role.ACTIVE);
-                done.add(entry.getKey());
+                        view.restored(), partition.changelogTopic(), partition.partition(), view.restoreStart(),
+                        changelog.end());
+                changelog.completeRestore();
+                this.changed = true;
             }
         }
-        for (TopicPartition changelog : done) {
-            this.restoring.remove(changelog);
-            this.ends.remove(changelog);
-            this.changed = true;
+    }
+
+    /** Moves the standbys that reached their changelog's end to CAUGHT_UP, and says which partitions they are. */
+    private Set<Integer> catchUpStandbys() {
+        Set<Integer> caughtUp = new HashSet<>();
+        for (ChangelogPartition changelog : this.changelogs.values()) {
+            if (changelog.state() == ChangelogState.TAILING && this.assigned.contains(changelog.changelog())) {
+                OptionalLong lag = this.consumer.currentLag(changelog.changelog());
+                if (lag.isPresent() && lag.getAsLong() == 0) {
+                    changelog.caughtUp();
+                    caughtUp.add(changelog.changelog().partition());
+                }
+            }
+        }
+        return caughtUp;
+    }
+
+    private void checkpointStandbys() {
+        long now = System.currentTimeMillis();
+        if (now - this.standbysCheckpointedAt >= STANDBY_CHECKPOINT_MILLIS) {
+            for (ChangelogPartition changelog : this.changelogs.values()) {
+                if (changelog.state().isStandby()) {
+                    changelog.partition().checkpoint();
+                }
+            }
+            this.standbysCheckpointedAt = now;
         }
     }
 

@@ -83,7 +83,7 @@ class ProduceTests {
     }
 
     @Test
-    void messagesPastMaxPendingAreRejectedUntilTheHeadIsHandedOn() {
+    void messagesPastMaxInFlightAreRejectedUntilTheHeadIsHandedOn() {
         this.produce.submit(outputs(0, "a"));
         this.produce.submit(outputs(1, "a"));
         this.produce.submit(outputs(2, "a"));

@@ -155,7 +155,7 @@ class RunTaskInThreadsTests {
     }
 
     @Test
-    void submitRejectsOnceMaxPendingMessagesAreHeld() {
+    void submitRejectsOnceMaxInFlightMessagesAreHeld() {
         RunTaskInThreads<String, String> step = step(this::gatedUpperCase, Ordering.NONE, 2, 2);
         step.submit(payload(0, 0, "a", "gated-a"));
         step.submit(payload(0, 1, "b", "gated-b"));
@@ -169,7 +169,7 @@ class RunTaskInThreadsTests {
     }
 
     @Test
-    void finishedResultsTheNextStepRefusesStillCountTowardsMaxPending() {
+    void finishedResultsTheNextStepRefusesStillCountTowardsMaxInFlight() {
         RunTaskInThreads<String, String> step = step(this::gatedUpperCase, Ordering.NONE, 2, 2);
         this.next.rejecting(true);
         step.submit(payload(0, 0, "a", "a"));
@@ -296,10 +296,10 @@ class RunTaskInThreadsTests {
     }
 
     private RunTaskInThreads<String, String> step(Task<String, String> task, Ordering ordering, int workers,
-            int maxPending) {
+            int maxInFlight) {
         this.pool = new WorkerPool("threads-test", workers, false, "words", Map.of(), (context) -> {
         });
-        return new RunTaskInThreads<>(task, this.pool, ordering, maxPending, this.next);
+        return new RunTaskInThreads<>(task, this.pool, ordering, maxInFlight, this.next);
     }
 
     /** Polls the step, as the consumer's loop would, until the next step has the results. */

@@ -1,0 +1,150 @@
+package io.millrace.streams.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import io.millrace.streams.runtime.Guarantee;
+import io.millrace.streams.runtime.StateConfig;
+import io.millrace.streams.runtime.StreamSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Holds the defaults of {@link MillraceProperties} to the runtime's, their one home, and the README's configuration
+ * table to both: they drifted apart before (shutdown timeout 30 s against 20 s, max-in-flight 1000 against 10000).
+ */
+class DefaultsTests {
+
+    private static final StreamSettings DEFAULTS = StreamSettings.DEFAULTS;
+
+    @Test
+    void aStreamWithoutPropertiesGetsTheRuntimesDefaults() {
+        assertThat(StreamSettingsMapper.settings(new MillraceProperties.Stream())).isEqualTo(DEFAULTS);
+        assertThat(StreamSettingsMapper.byName(new MillraceProperties().getStreams()).apply("any")).isEqualTo(DEFAULTS);
+    }
+
+    @Test
+    void everyStreamPropertyStartsFromTheRuntimesDefault() {
+        MillraceProperties.Stream stream = new MillraceProperties.Stream();
+        assertThat(stream.isEnabled()).as("enabled").isEqualTo(DEFAULTS.enabled());
+        assertThat(stream.getGuarantee()).as("guarantee").isEqualTo(DEFAULTS.guarantee());
+        assertThat(stream.getConcurrency()).as("concurrency").isEqualTo(DEFAULTS.concurrency());
+        assertThat(stream.getWorkers()).as("workers").isEqualTo(DEFAULTS.workers().count());
+        assertThat(stream.getOrdering()).as("ordering").isEqualTo(DEFAULTS.workers().ordering());
+        assertThat(stream.isVirtualThreads()).as("virtual-threads").isEqualTo(DEFAULTS.workers().virtualThreads());
+        assertThat(stream.getMaxInFlight()).as("max-in-flight").isEqualTo(DEFAULTS.maxInFlight());
+        assertThat(stream.getDeadLetterTopic()).as("dead-letter-topic").isEqualTo(DEFAULTS.deadLetterTopic());
+        assertThat(stream.getShutdownTimeout()).as("shutdown-timeout").isEqualTo(DEFAULTS.shutdownTimeout());
+        // Unset, so that it follows the guarantee.
+        assertThat(stream.getCommit().getInterval()).as("commit.interval").isNull();
+        assertThat(stream.getCommit().getRecords()).as("commit.records").isEqualTo(DEFAULTS.commitRecords());
+        assertThat(stream.getBatch().getSize()).as("batch.size").isEqualTo(DEFAULTS.batch().size());
+        assertThat(stream.getBatch().getTime()).as("batch.time").isEqualTo(DEFAULTS.batch().time());
+        MillraceProperties.Retry retry = stream.getRetry();
+        assertThat(retry.getMaxAttempts()).as("retry.max-attempts").isEqualTo(DEFAULTS.retry().maxAttempts());
+        assertThat(retry.getBackoff()).as("retry.backoff").isEqualTo(DEFAULTS.retry().initialBackoff());
+        assertThat(retry.getMultiplier()).as("retry.multiplier").isEqualTo(DEFAULTS.retry().multiplier());
+        assertThat(retry.getMaxBackoff()).as("retry.max-backoff").isEqualTo(DEFAULTS.retry().maxBackoff());
+        assertThat(stream.getProperties()).as("properties").isEqualTo(DEFAULTS.properties());
+        assertThat(stream.getConsumer()).as("consumer").isEqualTo(DEFAULTS.consumer());
+        assertThat(stream.getProducer()).as("producer").isEqualTo(DEFAULTS.producer());
+    }
+
+    @Test
+    void theCommitIntervalFollowsTheGuaranteeUnlessSet() {
+        assertThat(DEFAULTS.commitInterval()).isEqualTo(StreamSettings.defaultCommitInterval(DEFAULTS.guarantee()));
+        MillraceProperties.Stream stream = new MillraceProperties.Stream();
+        stream.setGuarantee(Guarantee.EXACTLY_ONCE);
+        assertThat(StreamSettingsMapper.settings(stream).commitInterval())
+            .isEqualTo(StreamSettings.defaultCommitInterval(Guarantee.EXACTLY_ONCE));
+    }
+
+    /** The annotation processor publishes these as defaults only while they are literals: they stay duplicated. */
+    @Test
+    void everyTablePropertyDefaultsToTheRuntimesStateConfig() {
+        StateConfig defaults = StateConfig.defaults("app");
+        MillraceProperties.Tables tables = new MillraceProperties().getTables();
+        assertThat(tables.getStore()).as("tables.store").isEqualTo(defaults.defaultStore());
+        assertThat(tables.getStandbyReplicas()).as("tables.standby-replicas").isEqualTo(defaults.standbyReplicas());
+        assertThat(tables.getRocksdb().getBlockCacheSize().toBytes()).as("tables.rocksdb.block-cache-size")
+            .isEqualTo(defaults.blockCacheSize());
+        assertThat(tables.getRocksdb().getWriteBufferSize().toBytes()).as("tables.rocksdb.write-buffer-size")
+            .isEqualTo(defaults.writeBufferSize());
+    }
+
+    @Test
+    void theReadmesConfigurationTableShowsTheDefaults() throws IOException {
+        Map<String, String> documented = readmeDefaults();
+        Map<String, String> expected = new LinkedHashMap<>();
+        String stream = "millrace.streams.<name>.";
+        expected.put(stream + "enabled", String.valueOf(DEFAULTS.enabled()));
+        expected.put(stream + "guarantee", DEFAULTS.guarantee().name().toLowerCase().replace('_', '-'));
+        expected.put(stream + "concurrency", String.valueOf(DEFAULTS.concurrency()));
+        expected.put(stream + "workers", String.valueOf(DEFAULTS.workers().count()));
+        expected.put(stream + "ordering", DEFAULTS.workers().ordering().name().toLowerCase());
+        expected.put(stream + "virtual-threads", String.valueOf(DEFAULTS.workers().virtualThreads()));
+        expected.put(stream + "max-in-flight", String.valueOf(DEFAULTS.maxInFlight()));
+        expected.put(stream + "batch.size", DEFAULTS.batch().size() + " / " + duration(DEFAULTS.batch().time()));
+        expected.put(stream + "commit.interval", duration(DEFAULTS.commitInterval()) + " ("
+                + duration(StreamSettings.defaultCommitInterval(Guarantee.EXACTLY_ONCE)) + " under exactly-once)");
+        expected.put(stream + "commit.records", String.valueOf(DEFAULTS.commitRecords()));
+        expected.put(stream + "retry.max-attempts", String.valueOf(DEFAULTS.retry().maxAttempts()));
+        expected.put(stream + "retry.backoff", duration(DEFAULTS.retry().initialBackoff()));
+        expected.put(stream + "retry.multiplier", number(DEFAULTS.retry().multiplier()));
+        expected.put(stream + "retry.max-backoff", duration(DEFAULTS.retry().maxBackoff()));
+        expected.put(stream + "shutdown-timeout", duration(DEFAULTS.shutdownTimeout()));
+        MillraceProperties.Tables tables = new MillraceProperties().getTables();
+        expected.put("millrace.tables.store", tables.getStore().name().toLowerCase());
+        expected.put("millrace.tables.standby-replicas", String.valueOf(tables.getStandbyReplicas()));
+        expected.put("millrace.tables.rocksdb.block-cache-size", size(tables.getRocksdb().getBlockCacheSize()));
+        expected.put("millrace.tables.rocksdb.write-buffer-size", size(tables.getRocksdb().getWriteBufferSize()));
+        expected.put("millrace.health.stuck-after", duration(new StreamsHealthProperties().getStuckAfter()));
+        assertThat(documented).containsAllEntriesOf(expected);
+    }
+
+    /**
+     * The default column of the README's configuration table, by the row's first property; backquotes dropped.
+     */
+    private static Map<String, String> readmeDefaults() throws IOException {
+        Path readme = List.of(Path.of("..", "README.md"), Path.of("README.md")).stream()
+            .filter(Files::isRegularFile)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("README.md not found from " + Path.of("").toAbsolutePath()));
+        Pattern row = Pattern.compile("^\\| `([^`]+)`[^|]*\\| ([^|]*) \\|");
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(readme)) {
+            Matcher matcher = row.matcher(line);
+            if (matcher.find()) {
+                defaults.put(matcher.group(1), matcher.group(2).replace("`", "").trim());
+            }
+        }
+        return defaults;
+    }
+
+    /** As the README writes durations: whole minutes in m, whole seconds in s, else ms. */
+    private static String duration(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis >= 60_000 && millis % 60_000 == 0) {
+            return (millis / 60_000) + "m";
+        }
+        return (millis >= 1000 && millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+    }
+
+    private static String size(DataSize size) {
+        return size.toMegabytes() + "MB";
+    }
+
+    private static String number(double value) {
+        return (value == Math.rint(value)) ? String.valueOf((long) value) : String.valueOf(value);
+    }
+}
