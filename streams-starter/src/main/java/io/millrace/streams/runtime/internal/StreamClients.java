@@ -94,7 +94,7 @@ final class StreamClients {
         TableManager tables = new TableManager(this.definition.name(), this.applicationId, this.definition.tables(),
                 config.defaultStore(), rocksDb ? this.state.directory() : null, rocksDb ? this.state.rocksDb() : null,
                 exactlyOnce(), () -> this.clients.consumer(null, this.groupId + "-changelog", new HashMap<>(restore)),
-                config.listeners());
+                config.listeners(), this.clock);
         tables.start();
         return tables;
     }

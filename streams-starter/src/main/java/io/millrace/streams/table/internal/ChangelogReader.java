@@ -1,5 +1,6 @@
 package io.millrace.streams.table.internal;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +59,8 @@ final class ChangelogReader implements Runnable, AutoCloseable {
 
     private long standbysCheckpointedAt;
 
+    private final Clock clock;
+
     private volatile boolean running = true;
 
     private Thread thread;
@@ -66,8 +69,9 @@ final class ChangelogReader implements Runnable, AutoCloseable {
 
     ChangelogReader(String stream, Supplier<Consumer<byte[], byte[]>> consumerFactory,
             BiFunction<StoredTablePartition, Long, StoredTablePartition> reset,
-            java.util.function.Consumer<Set<Integer>> standbysReady) {
+            java.util.function.Consumer<Set<Integer>> standbysReady, Clock clock) {
         this.stream = stream;
+        this.clock = clock;
         this.consumerFactory = consumerFactory;
         this.reset = reset;
         this.standbysReady = standbysReady;
@@ -291,7 +295,7 @@ final class ChangelogReader implements Runnable, AutoCloseable {
     }
 
     private void checkpointStandbys() {
-        long now = System.currentTimeMillis();
+        long now = this.clock.millis();
         if (now - this.standbysCheckpointedAt >= STANDBY_CHECKPOINT_MILLIS) {
             for (ChangelogPartition changelog : this.changelogs.values()) {
                 if (changelog.state().isStandby()) {

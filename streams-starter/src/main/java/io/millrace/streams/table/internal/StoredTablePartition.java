@@ -1,6 +1,7 @@
 package io.millrace.streams.table.internal;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +45,8 @@ public final class StoredTablePartition implements TablePartition {
     private static final byte[] TOMBSTONE = new byte[0];
 
     private final TableDefinition<?, ?> definition;
+
+    private final Clock clock;
 
     private final String changelogTopic;
 
@@ -108,6 +111,22 @@ public final class StoredTablePartition implements TablePartition {
      */
     public StoredTablePartition(TableDefinition<?, ?> definition, String changelogTopic, int partition,
             KeyValueStore store, long checkpoint, boolean exactlyOnce) {
+        this(definition, changelogTopic, partition, store, checkpoint, exactlyOnce, Clock.systemUTC());
+    }
+
+    /**
+     * Creates a partition.
+     * @param definition the table
+     * @param changelogTopic the table's changelog topic
+     * @param partition the partition
+     * @param store the local store, owned from now on
+     * @param checkpoint the changelog offset the store reflects
+     * @param exactlyOnce whether writes wait for their transaction
+     * @param clock where the checkpoint interval is read
+     */
+    public StoredTablePartition(TableDefinition<?, ?> definition, String changelogTopic, int partition,
+            KeyValueStore store, long checkpoint, boolean exactlyOnce, Clock clock) {
+        this.clock = clock;
         this.definition = definition;
         this.changelogTopic = changelogTopic;
         this.partition = partition;
@@ -285,7 +304,7 @@ public final class StoredTablePartition implements TablePartition {
      * store holds every write up to {@link #changelogPosition()}: no open transaction, no unacknowledged write.
      */
     public void checkpoint() {
-        long now = System.currentTimeMillis();
+        long now = this.clock.millis();
         if (now - this.checkpointedAt >= CHECKPOINT_INTERVAL_MILLIS) {
             checkpointNow();
         }
@@ -301,7 +320,7 @@ public final class StoredTablePartition implements TablePartition {
         if (directory == null || offset == this.checkpointed) {
             return;
         }
-        this.checkpointedAt = System.currentTimeMillis();
+        this.checkpointedAt = this.clock.millis();
         try {
             Checkpoint.write(directory, offset);
             this.checkpointed = offset;

@@ -1,6 +1,7 @@
 package io.millrace.streams.table.internal;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ public final class TableManager implements Tables, AutoCloseable {
 
     private final String stream;
 
+    private final Clock clock;
+
     private final Map<String, TableDefinition<?, ?>> definitions = new LinkedHashMap<>();
 
     private final Map<String, String> changelogs = new LinkedHashMap<>();
@@ -84,6 +87,28 @@ public final class TableManager implements Tables, AutoCloseable {
     public TableManager(String stream, String applicationId, List<TableDefinition<?, ?>> tables,
             TableDefinition.StoreType defaultStore, StateDirectory stateDirectory, RocksDbResources rocksDb,
             boolean exactlyOnce, Supplier<Consumer<byte[], byte[]>> restoreConsumer, List<TableListener> listeners) {
+        this(stream, applicationId, tables, defaultStore, stateDirectory, rocksDb, exactlyOnce, restoreConsumer,
+                listeners, Clock.systemUTC());
+    }
+
+    /**
+     * Creates the tables of a stream.
+     * @param stream the stream
+     * @param applicationId the application id, prefix of the changelog topics
+     * @param tables the stream's tables
+     * @param defaultStore the store of tables that do not name one
+     * @param stateDirectory where RocksDB stores and checkpoints live, or {@code null} if every table is in memory
+     * @param rocksDb the memory shared by every RocksDB store, or {@code null} if every table is in memory
+     * @param exactlyOnce whether writes wait for their transaction and the changelog is read committed
+     * @param restoreConsumer makes the consumer of the changelog reader (assign only, no group)
+     * @param listeners hear rebalances and readiness
+     * @param clock where checkpoint intervals are read
+     */
+    public TableManager(String stream, String applicationId, List<TableDefinition<?, ?>> tables,
+            TableDefinition.StoreType defaultStore, StateDirectory stateDirectory, RocksDbResources rocksDb,
+            boolean exactlyOnce, Supplier<Consumer<byte[], byte[]>> restoreConsumer, List<TableListener> listeners,
+            Clock clock) {
+        this.clock = clock;
         this.stream = stream;
         for (TableDefinition<?, ?> table : tables) {
             this.definitions.put(table.name(), table);
@@ -95,7 +120,7 @@ public final class TableManager implements Tables, AutoCloseable {
         this.rocksDb = rocksDb;
         this.exactlyOnce = exactlyOnce;
         this.listeners = List.copyOf(listeners);
-        this.reader = new ChangelogReader(stream, restoreConsumer, this::reset, this::standbysReady);
+        this.reader = new ChangelogReader(stream, restoreConsumer, this::reset, this::standbysReady, clock);
     }
 
     /** Starts the changelog reader. */
@@ -354,7 +379,8 @@ public final class TableManager implements Tables, AutoCloseable {
         String changelog = this.changelogs.get(table);
         TableDefinition.StoreType type = (definition.store() != null) ? definition.store() : this.defaultStore;
         if (type == TableDefinition.StoreType.MEMORY || this.stateDirectory == null) {
-            return new StoredTablePartition(definition, changelog, partition, new InMemoryStore(), 0, this.exactlyOnce);
+            return new StoredTablePartition(definition, changelog, partition, new InMemoryStore(), 0, this.exactlyOnce,
+                    this.clock);
         }
         Path directory = this.stateDirectory.tableDir(this.stream, table, partition);
         long checkpoint = readCheckpoint(directory);
@@ -370,7 +396,8 @@ public final class TableManager implements Tables, AutoCloseable {
             checkpoint = 0;
             store = RocksDbStore.open(directory, table, this.rocksDb);
         }
-        return new StoredTablePartition(definition, changelog, partition, store, checkpoint, this.exactlyOnce);
+        return new StoredTablePartition(definition, changelog, partition, store, checkpoint, this.exactlyOnce,
+                this.clock);
     }
 
     private long readCheckpoint(Path directory) {

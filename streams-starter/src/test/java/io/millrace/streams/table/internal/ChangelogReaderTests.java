@@ -1,5 +1,6 @@
 package io.millrace.streams.table.internal;
 
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -40,7 +41,7 @@ class ChangelogReaderTests {
     private StoredTablePartition replacement;
 
     private final ChangelogReader reader = new ChangelogReader("fruit", this.consumers::remove,
-            (stale, end) -> this.replacement, this.caughtUp::add);
+            (stale, end) -> this.replacement, this.caughtUp::add, Clock.systemUTC());
 
     @Test
     void aRestoreReadsFromTheCheckpointToTheEndOffsetThenCompletes() {
