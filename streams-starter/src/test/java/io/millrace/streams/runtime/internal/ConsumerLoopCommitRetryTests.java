@@ -113,7 +113,15 @@ class ConsumerLoopCommitRetryTests {
 
         final List<HeldCommit> held = new ArrayList<>();
 
+        /** The offsets of every synchronous commit, in order, the empty ones that wait for held commits too. */
+        final List<Map<TopicPartition, OffsetAndMetadata>> synced = new ArrayList<>();
+
         volatile boolean failHeldOnNextSync;
+
+        volatile boolean succeedHeldOnNextSync;
+
+        /** Thrown by the next synchronous commit, after it completed the held ones. */
+        volatile RuntimeException nextSyncFailure;
 
         HeldCommitsConsumer() {
             super("earliest");
@@ -133,12 +141,24 @@ class ConsumerLoopCommitRetryTests {
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets,
                 java.time.Duration timeout) {
+            this.synced.add(Map.copyOf(offsets));
             // Like KafkaConsumer: a synchronous commit first completes the asynchronous ones in flight.
             if (this.failHeldOnNextSync) {
                 this.failHeldOnNextSync = false;
                 while (!this.held.isEmpty()) {
                     fail(0);
                 }
+            }
+            if (this.succeedHeldOnNextSync) {
+                this.succeedHeldOnNextSync = false;
+                while (!this.held.isEmpty()) {
+                    succeed(0);
+                }
+            }
+            RuntimeException failure = this.nextSyncFailure;
+            if (failure != null) {
+                this.nextSyncFailure = null;
+                throw failure;
             }
             super.commitSync(offsets, timeout);
         }

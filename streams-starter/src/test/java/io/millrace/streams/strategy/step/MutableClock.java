@@ -7,13 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that stands still until the test moves it, for the steps that close batches on time.
+ * A clock that stands still until the test moves it, for the steps that close batches on time and the committers
+ * that commit on an interval.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         this.now = this.now.plus(duration);
     }
 
