@@ -135,8 +135,11 @@ final class AtLeastOnceCommitter implements Committer {
             this.tables.committed(offsets.keySet());
         }
         catch (KafkaException ex) {
-            logger.warn("Commit of {} failed; the next owner of these partitions repeats their records: {}",
+            // Partitions that stay are committed again with the next commit, like a failed asynchronous commit;
+            // those that leave are dropped by forget(): their next owner repeats their records.
+            logger.warn("Commit of {} failed; committing again with the next commit what stays assigned: {}",
                     offsets, ex.toString());
+            retry(offsets);
         }
     }
 

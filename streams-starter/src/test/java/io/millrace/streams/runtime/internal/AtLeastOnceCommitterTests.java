@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.runtime.StreamStats;
@@ -214,9 +213,6 @@ class AtLeastOnceCommitterTests {
     }
 
     @Test
-    @Disabled("bug: AtLeastOnceCommitter.commitNow drops the offsets of a failed synchronous commit, also of "
-            + "partitions that stay assigned (forced(), or a rebalance that only adds partitions); a failed "
-            + "asynchronous commit is queued again instead")
     void aFailedForcedCommitIsRetriedWithTheNextCommit() {
         this.committer.finished(P0, 5);
         this.consumer.nextSyncFailure = new RebalanceInProgressException("rebalancing");
