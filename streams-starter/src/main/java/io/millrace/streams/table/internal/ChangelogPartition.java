@@ -21,6 +21,13 @@ final class ChangelogPartition {
     private long end = -1;
 
     /**
+     * Whether the reader's consumer was moved to this partition's store position. A registration is always new,
+     * even when its changelog partition stays assigned (released and registered again between two rounds), so
+     * that the consumer never goes on from where another store left it.
+     */
+    private boolean positioned;
+
+    /**
      * Registers a table partition.
      * @param partition the partition to fill
      * @param state {@link ChangelogState#REGISTERED} to restore it, {@link ChangelogState#TAILING} to keep it warm
@@ -64,6 +71,23 @@ final class ChangelogPartition {
             throw new IllegalStateException(this.changelog + " is replaced only before its restore, not " + this.state);
         }
         this.partition = fresh;
+        this.positioned = false;
+    }
+
+    /**
+     * Whether the consumer reads from this partition's store position.
+     * @return {@code false} until the reader seeks it
+     */
+    boolean positioned() {
+        return this.positioned;
+    }
+
+    /**
+     * Records that the consumer was sought to this partition's store position, or must be again (a new consumer).
+     * @param positioned whether it was
+     */
+    void positioned(boolean positioned) {
+        this.positioned = positioned;
     }
 
     /**

@@ -190,6 +190,7 @@ final class ChangelogReader implements Runnable, AutoCloseable {
         synchronized (this) {
             this.assigned.clear();
             for (ChangelogPartition changelog : this.changelogs.values()) {
+                changelog.positioned(false);
                 if (changelog.state() == ChangelogState.RESTORING) {
                     changelog.restartRestore();
                 }
@@ -204,8 +205,6 @@ final class ChangelogReader implements Runnable, AutoCloseable {
         // Completed restores leave the assignment now.
         this.changelogs.values().removeIf((changelog) -> changelog.state() == ChangelogState.COMPLETED);
         Set<TopicPartition> wanted = new HashSet<>(this.changelogs.keySet());
-        Set<TopicPartition> added = new HashSet<>(wanted);
-        added.removeAll(this.assigned);
         if (!wanted.equals(this.assigned)) {
             this.consumer.assign(wanted);
             this.assigned.clear();
@@ -226,19 +225,20 @@ final class ChangelogReader implements Runnable, AutoCloseable {
                 if (fresh == null) {
                     // Revoked while we looked: nothing to restore; the next turn drops it from the assignment.
                     this.changelogs.remove(changelog);
-                    added.remove(changelog);
                     this.changed = true;
                     continue;
                 }
                 restore.replace(fresh);
-                added.add(changelog);
             }
             restore.startRestore(end);
             logger.info("Stream '{}': restoring {} from offset {} to {}", this.stream, changelog,
                     restore.partition().changelogPosition(), end);
         }
-        for (TopicPartition changelog : added) {
-            this.consumer.seek(changelog, this.changelogs.get(changelog).partition().changelogPosition());
+        for (ChangelogPartition changelog : this.changelogs.values()) {
+            if (!changelog.positioned()) {
+                this.consumer.seek(changelog.changelog(), changelog.partition().changelogPosition());
+                changelog.positioned(true);
+            }
         }
         completeRestores();
     }

@@ -102,6 +102,26 @@ class ChangelogReaderTests {
     }
 
     @Test
+    void aPartitionReleasedAndRegisteredAgainBetweenTwoRoundsRestoresFromItsNewStore() {
+        StoredTablePartition first = table(0);
+        this.reader.restore(List.of(first));
+        this.consumer.updateEndOffsets(Map.of(CHANGELOG, 10L));
+        fetch(0, 5);
+        this.reader.turn();
+        assertThat(this.consumer.position(CHANGELOG)).isEqualTo(5);
+        // Another consumer client of this instance takes the partition over with a fresh, empty store before the
+        // reader's next round: the changelog partition stays assigned, and must be read again from 0.
+        StoredTablePartition second = table(0);
+        this.reader.release(List.of(first));
+        this.reader.restore(List.of(second));
+        fetch(0, 10);
+        this.reader.turn();
+        assertThat(this.reader.state(CHANGELOG)).isEqualTo(ChangelogState.COMPLETED);
+        assertThat(second.view().restored()).isEqualTo(10);
+        assertThat(text(second.get(utf8("k0")))).isEqualTo("0");
+    }
+
+    @Test
     void releasingAnotherPartitionOfTheSameChangelogKeepsTheRegisteredOne() {
         this.reader.restore(List.of(table(0)));
         this.reader.release(List.of(table(0)));
