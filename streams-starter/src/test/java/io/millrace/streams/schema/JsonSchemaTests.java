@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
@@ -314,6 +316,22 @@ class JsonSchemaTests {
     }
 
     @Test
+    void decodesEveryPrimitiveThroughTheConstructor() {
+        JsonSchema<Primitives> schema = JsonSchema.of(Primitives.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"flag\":true,\"small\":-2,\"shortValue\":300,\"count\":70000,"
+                + "\"big\":5000000000,\"ratio\":0.5,\"reading\":1e10,\"name\":\"x\"}")))
+            .isEqualTo(new Primitives(true, (byte) -2, (short) 300, 70000, 5000000000L, 0.5f, 1e10, "x"));
+    }
+
+    @Test
+    void decodesAClassWithACreatorConstructorOrACreatorFactory() {
+        assertThat(JsonSchema.of(Point.class, this.mapper, validator).decode(bytes("{\"x\":1,\"y\":2}")))
+            .isEqualTo(new Point(1, 2));
+        assertThat(JsonSchema.of(Named.class, this.mapper, validator).decode(bytes("{\"name\":\"Rex\"}")).name)
+            .isEqualTo("Rex");
+    }
+
+    @Test
     void reportsAFailingConstructorAsASchemaException() {
         JsonSchema<Range> schema = JsonSchema.of(Range.class, this.mapper, validator);
         assertThatExceptionOfType(SchemaException.class)
@@ -405,6 +423,57 @@ class JsonSchemaTests {
     }
 
     record Flock(List<String> names) {
+    }
+
+    record Primitives(boolean flag, byte small, short shortValue, int count, long big, float ratio, double reading,
+            String name) {
+    }
+
+    /** A class whose properties are its constructor's, as Jackson's creator. */
+    static final class Point {
+
+        private final int x;
+
+        private final int y;
+
+        @JsonCreator
+        Point(@JsonProperty("x") int x, @JsonProperty("y") int y) {
+            this.x = x;
+            this.y = y;
+        }
+
+        public int getX() {
+            return this.x;
+        }
+
+        public int getY() {
+            return this.y;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Point point && point.x == this.x && point.y == this.y;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * this.x + this.y;
+        }
+    }
+
+    /** A class created by a factory method rather than a constructor. */
+    static final class Named {
+
+        final String name;
+
+        private Named(String name) {
+            this.name = name;
+        }
+
+        @JsonCreator
+        static Named of(@JsonProperty("name") String name) {
+            return new Named(name);
+        }
     }
 
     record Measurement(double reading, Float ratio, byte level, Unit unit) {
