@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Decoding follows the input rules: unknown fields are accepted, but types are strict (no coercion, no
  * overflow), duplicate keys, trailing content and null, empty or blank values are invalid. Encoding uses the
- * application's mapper unchanged.
+ * application's mapper unchanged. Both validate the message; the validator is spared the messages that plainly
+ * satisfy simple built-in constraints, and the types that have none.
  *
  * @param <T> the message type
  */
@@ -33,6 +34,9 @@ public final class JsonSchema<T> implements Schema<T> {
 
     private final Validator validator;
 
+    /** Spares the validator the messages that certainly pass; {@code null} if every message goes to it. */
+    private final ConstraintPrecheck precheck;
+
     private JsonSchema(Class<T> type, JsonMapper mapper, Validator validator) {
         this.type = type;
         this.name = type.getSimpleName();
@@ -40,6 +44,7 @@ public final class JsonSchema<T> implements Schema<T> {
         this.reader = StrictJsonMapper.copyOf(mapper).readerFor(type);
         this.writer = mapper.writerFor(type);
         this.validator = validator;
+        this.precheck = (validator != null) ? ConstraintPrecheck.of(type, validator) : null;
     }
 
     /**
@@ -115,7 +120,7 @@ public final class JsonSchema<T> implements Schema<T> {
     }
 
     private void validate(T value, String prefix) {
-        if (this.validator == null) {
+        if (this.validator == null || (this.precheck != null && this.precheck.passes(value))) {
             return;
         }
         Set<ConstraintViolation<T>> violations;
