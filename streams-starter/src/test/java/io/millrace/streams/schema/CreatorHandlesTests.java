@@ -59,7 +59,8 @@ class CreatorHandlesTests {
         JsonMapper lenient = this.withHandles.rebuild()
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
-        assertThat((Defaults) lenient.readerFor(Defaults.class).readValue(empty)).isEqualTo(new Defaults(0, false, null));
+        assertThat((Defaults) lenient.readerFor(Defaults.class).readValue(empty))
+            .isEqualTo(new Defaults(0, false, null));
     }
 
     @Test

@@ -36,12 +36,16 @@ import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.ToStringSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -459,6 +463,19 @@ class JsonSchemaTests {
         assertThat(new String(this.schema.encode(new Animal(7L, "Max", 0, null)), StandardCharsets.UTF_8))
             .isEqualTo(new String(this.mapper.writeValueAsBytes(new Animal(7L, "Max", 0, null)),
                     StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void encodesWithEverySettingOfACustomisedApplicationMapper() {
+        JsonMapper custom = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .addModule(new SimpleModule().addSerializer(Long.class, ToStringSerializer.instance))
+            .build();
+        Animal animal = new Animal(7L, "Max", 0, Map.of("kind", "cat"));
+        assertThat(new String(JsonSchema.of(Animal.class, custom, validator).encode(animal), StandardCharsets.UTF_8))
+            .isEqualTo(custom.writeValueAsString(animal))
+            .contains("\"Id\" : \"7\"");
     }
 
     @Test
