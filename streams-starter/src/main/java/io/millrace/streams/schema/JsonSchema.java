@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Decoding follows the input rules: unknown fields are accepted, but types are strict (no coercion, no
  * overflow), duplicate keys, trailing content and null, empty or blank values are invalid. Encoding uses the
- * application's mapper unchanged.
+ * application's mapper unchanged (but for a copy's pool of buffers, which affects no output). Both validate the
+ * message; the validator is spared the messages that plainly satisfy simple built-in constraints, and the types
+ * that have none.
  *
  * @param <T> the message type
  */
@@ -33,20 +35,24 @@ public final class JsonSchema<T> implements Schema<T> {
 
     private final Validator validator;
 
+    /** Spares the validator the messages that certainly pass; {@code null} if every message goes to it. */
+    private final ConstraintPrecheck precheck;
+
     private JsonSchema(Class<T> type, JsonMapper mapper, Validator validator) {
         this.type = type;
         this.name = type.getSimpleName();
         // Built once: resolving (de)serializers per message would cost more than the JSON itself.
-        this.reader = StrictJsonMapper.copyOf(mapper).readerFor(type);
-        this.writer = mapper.writerFor(type);
+        this.reader = ThreadBuffers.applyTo(StrictJsonMapper.copyOf(mapper)).readerFor(type);
+        this.writer = ThreadBuffers.applyTo(mapper).writerFor(type);
         this.validator = validator;
+        this.precheck = (validator != null) ? ConstraintPrecheck.of(type, validator) : null;
     }
 
     /**
      * Creates a schema for a message type.
      * @param <T> the message type
      * @param type the message type, usually a record
-     * @param mapper the application's mapper; decoding uses a strict copy of it, encoding uses it as is
+     * @param mapper the application's mapper; decoding uses a strict copy of it, encoding uses its configuration as is
      * @param validator the validator, or {@code null} to skip Bean Validation
      * @return the schema
      */
@@ -115,7 +121,7 @@ public final class JsonSchema<T> implements Schema<T> {
     }
 
     private void validate(T value, String prefix) {
-        if (this.validator == null) {
+        if (this.validator == null || (this.precheck != null && this.precheck.passes(value))) {
             return;
         }
         Set<ConstraintViolation<T>> violations;

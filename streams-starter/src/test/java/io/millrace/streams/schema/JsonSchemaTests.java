@@ -1,16 +1,28 @@
 package io.millrace.streams.schema;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+import jakarta.validation.Valid;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.assertj.core.api.ThrowingConsumer;
 import org.hibernate.validator.HibernateValidator;
@@ -24,12 +36,16 @@ import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.std.ToStringSerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -314,6 +330,101 @@ class JsonSchemaTests {
     }
 
     @Test
+    void sparesTheValidatorAMessageThatPlainlySatisfiesItsConstraints() {
+        CountingValidator counting = new CountingValidator(validator);
+        JsonSchema<Animal> schema = JsonSchema.of(Animal.class, this.mapper, counting);
+        Animal animal = schema.decode(bytes(VALID));
+        schema.encode(animal);
+        assertThat(counting.validated()).isZero();
+    }
+
+    @Test
+    void leavesASuspectMessageToTheValidatorWhichDescribesIt() {
+        CountingValidator counting = new CountingValidator(validator);
+        JsonSchema<Animal> schema = JsonSchema.of(Animal.class, this.mapper, counting);
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"id\":1,\"name\":\" \",\"value\":5}")))
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("name: must not be blank"));
+        assertThat(counting.validated()).isOne();
+    }
+
+    @Test
+    void doesNotValidateATypeWithoutConstraintsButStaysStrictOnTypes() {
+        CountingValidator counting = new CountingValidator(validator);
+        JsonSchema<Flock> schema = JsonSchema.of(Flock.class, this.mapper, counting);
+        assertThat(schema.decode(bytes("{\"names\":[\"Rex\"]}")).names()).containsExactly("Rex");
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"names\":[5]}")))
+            .satisfies(violation("names[0]: Cannot coerce Integer"));
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"names\":[\"Rex\"],\"names\":[]}")))
+            .satisfies(violation("Duplicate Object property \"names\""));
+        assertThat(counting.validated()).isZero();
+    }
+
+    @Test
+    void validatesACascadedMessage() {
+        JsonSchema<Owner> schema = JsonSchema.of(Owner.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"pet\":" + VALID + "}")).pet().name()).isEqualTo("Rex");
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"pet\":{\"id\":1,\"name\":\" \",\"value\":5}}")))
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("pet.name: must not be blank"));
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.encode(new Owner(new Animal(null, "Rex", 1, null))))
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("pet.id: must not be null"));
+    }
+
+    @Test
+    void validatesTheElementsOfAList() {
+        JsonSchema<Tags> schema = JsonSchema.of(Tags.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"tags\":[\"a\",\" \"]}")))
+            .satisfies(violation("tags[1]"));
+    }
+
+    @Test
+    void validatesAConstraintOnAGetter() {
+        JsonSchema<Code> schema = JsonSchema.of(Code.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"code\":\"a-b\"}")).code()).isEqualTo("a-b");
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> schema.decode(bytes("{\"code\":\"--\"}")))
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("code: must not be blank"));
+    }
+
+    @Test
+    void validatesAClassLevelConstraint() {
+        JsonSchema<Span> schema = JsonSchema.of(Span.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"low\":1,\"high\":2}")).high()).isEqualTo(2);
+        assertThatExceptionOfType(SchemaException.class)
+            .isThrownBy(() -> schema.decode(bytes("{\"low\":2,\"high\":1}")))
+            .satisfies((ex) -> assertThat(ex.violations()).containsExactly("low must not exceed high"));
+    }
+
+    @Test
+    void reportsAMisdeclaredConstraintAsASchemaException() {
+        JsonSchema<Misdeclared> schema = JsonSchema.of(Misdeclared.class, this.mapper, validator);
+        assertThatExceptionOfType(SchemaException.class).isThrownBy(() -> schema.decode(bytes("{\"name\":\"Rex\"}")))
+            .satisfies((ex) -> assertThat(ex.violations()).singleElement()
+                .asString()
+                .contains("Unable to initialize"));
+    }
+
+    @Test
+    void decodesEveryPrimitiveThroughTheConstructor() {
+        JsonSchema<Primitives> schema = JsonSchema.of(Primitives.class, this.mapper, validator);
+        assertThat(schema.decode(bytes("{\"flag\":true,\"small\":-2,\"shortValue\":300,\"count\":70000,"
+                + "\"big\":5000000000,\"ratio\":0.5,\"reading\":1e10,\"name\":\"x\"}")))
+            .isEqualTo(new Primitives(true, (byte) -2, (short) 300, 70000, 5000000000L, 0.5f, 1e10, "x"));
+    }
+
+    @Test
+    void decodesAClassWithACreatorConstructorOrACreatorFactory() {
+        assertThat(JsonSchema.of(Point.class, this.mapper, validator).decode(bytes("{\"x\":1,\"y\":2}")))
+            .isEqualTo(new Point(1, 2));
+        assertThat(JsonSchema.of(Named.class, this.mapper, validator).decode(bytes("{\"name\":\"Rex\"}")).name)
+            .isEqualTo("Rex");
+    }
+
+    @Test
     void reportsAFailingConstructorAsASchemaException() {
         JsonSchema<Range> schema = JsonSchema.of(Range.class, this.mapper, validator);
         assertThatExceptionOfType(SchemaException.class)
@@ -352,6 +463,19 @@ class JsonSchemaTests {
         assertThat(new String(this.schema.encode(new Animal(7L, "Max", 0, null)), StandardCharsets.UTF_8))
             .isEqualTo(new String(this.mapper.writeValueAsBytes(new Animal(7L, "Max", 0, null)),
                     StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void encodesWithEverySettingOfACustomisedApplicationMapper() {
+        JsonMapper custom = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.UPPER_CAMEL_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .addModule(new SimpleModule().addSerializer(Long.class, ToStringSerializer.instance))
+            .build();
+        Animal animal = new Animal(7L, "Max", 0, Map.of("kind", "cat"));
+        assertThat(new String(JsonSchema.of(Animal.class, custom, validator).encode(animal), StandardCharsets.UTF_8))
+            .isEqualTo(custom.writeValueAsString(animal))
+            .contains("\"Id\" : \"7\"");
     }
 
     @Test
@@ -405,6 +529,99 @@ class JsonSchemaTests {
     }
 
     record Flock(List<String> names) {
+    }
+
+    record Owner(@Valid @NotNull Animal pet) {
+    }
+
+    record Tags(List<@NotBlank String> tags) {
+    }
+
+    /** A getter the validator checks, on a value of its own; public for the validator. */
+    public record Code(String code) {
+
+        @NotBlank
+        public String getCode() {
+            return this.code.replace("-", "");
+        }
+    }
+
+    @Ordered
+    record Span(int low, int high) {
+    }
+
+    record Misdeclared(@Size(min = -1) String name) {
+    }
+
+    record Primitives(boolean flag, byte small, short shortValue, int count, long big, float ratio, double reading,
+            String name) {
+    }
+
+    /** A class whose properties are its constructor's, as Jackson's creator. */
+    static final class Point {
+
+        private final int x;
+
+        private final int y;
+
+        @JsonCreator
+        Point(@JsonProperty("x") int x, @JsonProperty("y") int y) {
+            this.x = x;
+            this.y = y;
+        }
+
+        public int getX() {
+            return this.x;
+        }
+
+        public int getY() {
+            return this.y;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Point point && point.x == this.x && point.y == this.y;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * this.x + this.y;
+        }
+    }
+
+    /** A class created by a factory method rather than a constructor. */
+    static final class Named {
+
+        final String name;
+
+        private Named(String name) {
+            this.name = name;
+        }
+
+        @JsonCreator
+        static Named of(@JsonProperty("name") String name) {
+            return new Named(name);
+        }
+    }
+
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @Constraint(validatedBy = OrderedValidator.class)
+    @interface Ordered {
+
+        String message() default "low must not exceed high";
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    public static class OrderedValidator implements ConstraintValidator<Ordered, Span> {
+
+        @Override
+        public boolean isValid(Span value, ConstraintValidatorContext context) {
+            return value.low() <= value.high();
+        }
     }
 
     record Measurement(double reading, Float ratio, byte level, Unit unit) {
