@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import io.millrace.streams.strategy.Commit;
@@ -64,8 +63,7 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
     @Override
     public void submit(Message<T> message) {
         if (message.commitsOrigin()) {
-            ConsumerRecord<byte[], byte[]> origin = message.origin();
-            holderOf(origin)[0] = origin.offset() + 1;
+            holderOf(message.originTopic(), message.originPartition())[0] = message.originOffset() + 1;
         }
         else {
             message.committable().forEach((partition, offset) -> holderOf(partition)[0] = offset);
@@ -73,12 +71,12 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
         this.count++;
     }
 
-    private long[] holderOf(ConsumerRecord<byte[], byte[]> record) {
+    private long[] holderOf(String topic, int partition) {
         TopicPartition last = this.lastPartition;
-        if (last != null && last.partition() == record.partition() && last.topic().equals(record.topic())) {
+        if (last != null && last.partition() == partition && last.topic().equals(topic)) {
             return this.lastHolder;
         }
-        return holderOf(new TopicPartition(record.topic(), record.partition()));
+        return holderOf(new TopicPartition(topic, partition));
     }
 
     private long[] holderOf(TopicPartition partition) {

@@ -3,7 +3,7 @@ package io.millrace.streams.strategy.step;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -134,12 +134,16 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         this.next.terminate();
     }
 
+    private static final AtomicIntegerFieldUpdater<Pending> OUTSTANDING = AtomicIntegerFieldUpdater
+        .newUpdater(Pending.class, "outstanding");
+
     /** One message waiting for the broker's acknowledgements. */
     private final class Pending implements Callback {
 
         private Message<List<ProducerRecord<byte[], byte[]>>> message;
 
-        private final AtomicInteger outstanding = new AtomicInteger();
+        /** Sends not yet acknowledged; a field, not an {@code AtomicInteger}: one object and one cache miss less. */
+        private volatile int outstanding;
 
         /** The first failed send; written by the I/O thread before {@link #outstanding} reaches zero. */
         private volatile Exception failure;
@@ -151,11 +155,11 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         }
 
         boolean isDone() {
-            return this.outstanding.get() == 0;
+            return this.outstanding == 0;
         }
 
         void send(List<ProducerRecord<byte[], byte[]>> records) {
-            this.outstanding.set(records.size());
+            this.outstanding = records.size();
             for (ProducerRecord<byte[], byte[]> record : records) {
                 sendOne(record);
             }
@@ -164,7 +168,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         void sendDeadLetter(InvalidMessage invalid) {
             this.deadLettering = true;
             this.failure = null;
-            this.outstanding.set(1);
+            this.outstanding = 1;
             sendOne(Produce.this.deadLetters.record(this.message.origin(), invalid));
         }
 
@@ -187,7 +191,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
             if (exception != null && this.failure == null) {
                 this.failure = exception;
             }
-            if (this.outstanding.decrementAndGet() == 0) {
+            if (OUTSTANDING.decrementAndGet(this) == 0) {
                 Produce.this.acknowledged.signal();
             }
         }
