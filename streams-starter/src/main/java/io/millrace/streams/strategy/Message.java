@@ -132,7 +132,7 @@ public final class Message<T> {
         if (this.committable != null) {
             return this.committable;
         }
-        return Map.of(new TopicPartition(this.origin.topic(), this.origin.partition()), this.origin.offset() + 1);
+        return Map.of(new TopicPartition(this.originTopic, this.originPartition), this.originOffset + 1);
     }
 
     /**
@@ -225,7 +225,7 @@ public final class Message<T> {
     @Override
     public String toString() {
         String where = (this.origin != null)
-                ? this.origin.topic() + "-" + this.origin.partition() + "@" + this.origin.offset()
+                ? this.originTopic + "-" + this.originPartition + "@" + this.originOffset
                 : String.valueOf(this.committable);
         String state = this.filtered ? "filtered" : (this.invalid != null) ? "invalid" : "payload";
         return "Message[" + where + ", " + state + "]";

@@ -103,18 +103,13 @@ final class ExactlyOnceCommitter implements Committer {
      * the pipeline again. Records fetched and not yet submitted stay buffered.
      */
     private void cycle() {
-        if (this.pipeline.drain()) {
-            commit();
-        }
-        else {
-            abort();
-        }
+        commitNow();
         this.pipeline.rebuild();
     }
 
     @Override
     public void commitNow() {
-        // The pipeline was closed and joined: it finished everything or its leftovers were abandoned.
+        // Drains the pipeline (nothing left to drain when the loop closed and joined it before a revoke or a stop).
         if (this.pipeline.drain()) {
             commit();
         }
