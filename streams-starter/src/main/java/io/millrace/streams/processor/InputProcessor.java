@@ -26,4 +26,15 @@ public interface InputProcessor<I, O> {
      * @return the message for the outputs, or {@code null} to drop the record (its offset is still committed)
      */
     O ingest(I value, StreamContext context);
+
+    /**
+     * The event time of a message: the time windowed tables file it under, and that moves the stream time of its
+     * partition. Called before {@link #ingest}; {@code context.eventTime()} returns it from then on.
+     * @param value the decoded, valid input message
+     * @param context the record's context
+     * @return epoch milliseconds; the record's timestamp unless overridden (for example with a field of the value)
+     */
+    default long eventTime(I value, StreamContext context) {
+        return context.timestamp();
+    }
 }

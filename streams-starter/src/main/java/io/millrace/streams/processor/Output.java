@@ -11,11 +11,21 @@ import io.millrace.streams.schema.Schema;
  * @param schema encodes and validates the output messages
  * @param processor makes the output messages
  * @param partitioner picks the partition of each output record
+ * @param closedWindowsOf the windowed table whose closed windows this output takes (as
+ * {@code Windowed<K, V>}, keyed by the window's key unless the processor says otherwise), or {@code null} for an
+ * output of every processed record
  * @param <I> the type the input processor returns
  * @param <O> the output message type
  */
 public record Output<I, O>(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor,
-        Partitioner partitioner) {
+        Partitioner partitioner, String closedWindowsOf) {
+
+    /**
+     * An output of every processed record.
+     */
+    public Output(String topic, Schema<O> schema, FlatOutputProcessor<I, O> processor, Partitioner partitioner) {
+        this(topic, schema, processor, partitioner, null);
+    }
 
     /**
      * An output whose records are partitioned by the producer, by key hash.
@@ -37,7 +47,33 @@ public record Output<I, O>(String topic, Schema<O> schema, FlatOutputProcessor<I
      * @return a new output
      */
     public Output<I, O> withPartitioner(Partitioner partitioner) {
-        return new Output<>(this.topic, this.schema, this.processor, partitioner);
+        return new Output<>(this.topic, this.schema, this.processor, partitioner, this.closedWindowsOf);
+    }
+
+    /**
+     * This output fed by the closed windows of a windowed table instead of by every record.
+     * @param table the windowed table
+     * @return a new output
+     */
+    public Output<I, O> ofClosedWindows(String table) {
+        return new Output<>(this.topic, this.schema, this.processor, this.partitioner, table);
+    }
+
+    /**
+     * An output of the results of a windowed table: one record per key and window, when the window closes.
+     * @param table the windowed table
+     * @param topic the output topic
+     * @param schema the output schema
+     * @param processor makes the output message of a closed window
+     * @param <K> the table's key type
+     * @param <V> the table's value type
+     * @param <O> the output message type
+     * @return the output
+     */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    public static <K, V, O> Output<?, O> closedWindows(String table, String topic, Schema<O> schema,
+            OutputProcessor<io.millrace.streams.table.Windowed<K, V>, O> processor) {
+        return ((Output) of(topic, schema, processor)).ofClosedWindows(table);
     }
 
     /**

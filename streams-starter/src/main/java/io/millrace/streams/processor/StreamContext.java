@@ -6,6 +6,7 @@ import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 
 import io.millrace.streams.table.Table;
+import io.millrace.streams.table.WindowedTable;
 
 /**
  * What a processor knows about the record in hand and its worker.
@@ -64,6 +65,15 @@ public interface StreamContext {
     long timestamp();
 
     /**
+     * The record's event time: what windowed tables file it under, and what moves the stream time of its
+     * partition. The record's timestamp unless the input processor's {@code eventTime} says otherwise.
+     * @return epoch milliseconds
+     */
+    default long eventTime() {
+        return timestamp();
+    }
+
+    /**
      * A logger named after the stream.
      * @return the logger
      */
@@ -91,4 +101,17 @@ public interface StreamContext {
      * @throws IllegalArgumentException if the stream has no such table
      */
     <K, V> Table<K, V> table(String name);
+
+    /**
+     * A windowed table of the stream, partitioned like its input: the view reads and writes the partition of the
+     * record in hand, its writes go to the windows of the record's {@link #eventTime()}.
+     * @param name the table's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the table
+     * @throws IllegalArgumentException if the stream has no such windowed table
+     */
+    default <K, V> WindowedTable<K, V> windowedTable(String name) {
+        throw new IllegalArgumentException("Stream '" + stream() + "' has no windowed table '" + name + "'");
+    }
 }

@@ -16,7 +16,9 @@ public class InvalidMessage extends RuntimeException {
         /** The input processor threw, after its retries. */
         PROCESSOR_FAILED,
         /** An output processor threw, after its retries, or its output failed the output schema. */
-        OUTPUT_FAILED
+        OUTPUT_FAILED,
+        /** The record arrived for windows of a windowed table that had already closed. */
+        LATE
     }
 
     private final Reason reason;

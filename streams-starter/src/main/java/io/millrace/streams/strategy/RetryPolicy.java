@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import io.millrace.streams.schema.SchemaException;
+import io.millrace.streams.table.LateRecordException;
 
 /**
  * How often and how patiently a processor call is retried before its record is dead-lettered.
@@ -43,7 +44,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
             try {
                 return action.get();
             }
-            catch (SchemaException ex) {
+            catch (SchemaException | LateRecordException ex) {
+                // Neither gets better by trying again.
                 throw ex;
             }
             catch (RuntimeException ex) {

@@ -12,10 +12,19 @@ import io.millrace.streams.schema.Schema;
  * @param keySchema encodes the keys
  * @param valueSchema encodes the values
  * @param store the store kind, or {@code null} for {@code millrace.tables.store}
+ * @param windows how a windowed table cuts time, or {@code null} for a plain key-value table
  * @param <K> the key type
  * @param <V> the value type
  */
-public record TableDefinition<K, V>(String name, Schema<K> keySchema, Schema<V> valueSchema, StoreType store) {
+public record TableDefinition<K, V>(String name, Schema<K> keySchema, Schema<V> valueSchema, StoreType store,
+        Windows windows) {
+
+    /**
+     * A plain key-value table.
+     */
+    public TableDefinition(String name, Schema<K> keySchema, Schema<V> valueSchema, StoreType store) {
+        this(name, keySchema, valueSchema, store, null);
+    }
 
     public TableDefinition {
         Objects.requireNonNull(name, "name");
@@ -45,7 +54,24 @@ public record TableDefinition<K, V>(String name, Schema<K> keySchema, Schema<V> 
      * @return a new definition
      */
     public TableDefinition<K, V> withStore(StoreType store) {
-        return new TableDefinition<>(this.name, this.keySchema, this.valueSchema, store);
+        return new TableDefinition<>(this.name, this.keySchema, this.valueSchema, store, this.windows);
+    }
+
+    /**
+     * This table windowed: processors reach it with {@code context.windowedTable(name)}.
+     * @param windows how it cuts time
+     * @return a new definition
+     */
+    public TableDefinition<K, V> withWindows(Windows windows) {
+        return new TableDefinition<>(this.name, this.keySchema, this.valueSchema, this.store, windows);
+    }
+
+    /**
+     * Whether this is a windowed table.
+     * @return {@code true} if it has windows
+     */
+    public boolean windowed() {
+        return this.windows != null;
     }
 
     /**

@@ -74,4 +74,20 @@ public interface TablePartition {
      * @param action gets each encoded key and value
      */
     void forEach(BiConsumer<byte[], byte[]> action);
+
+    /**
+     * Visits the committed entries from one key (inclusive) to another (exclusive), in key order.
+     * @param from the first key
+     * @param to the key to stop before, {@code null} for the end
+     * @param action gets each encoded key and value
+     */
+    void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action);
+
+    /**
+     * The stream time and closed windows of a windowed table's partition.
+     * @return the state, {@code null} for a plain table
+     */
+    default WindowState windowState() {
+        return null;
+    }
 }

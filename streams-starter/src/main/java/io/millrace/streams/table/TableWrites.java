@@ -26,6 +26,9 @@ public final class TableWrites {
 
     private final List<Write> writes = new ArrayList<>();
 
+    /** What happens once the record is finished, in order: windowed tables' counters and times. */
+    private final List<Runnable> onFinish = new ArrayList<>();
+
     /**
      * Records a put or delete.
      * @param table the table partition
@@ -68,7 +71,15 @@ public final class TableWrites {
     }
 
     public boolean isEmpty() {
-        return this.writes.isEmpty();
+        return this.writes.isEmpty() && this.onFinish.isEmpty();
+    }
+
+    /**
+     * Runs an action when the record is finished, not if it fails.
+     * @param action the action
+     */
+    public void onFinish(Runnable action) {
+        this.onFinish.add(action);
     }
 
     /**
@@ -76,7 +87,7 @@ public final class TableWrites {
      * @return the mark
      */
     public int mark() {
-        return this.writes.size();
+        return (this.onFinish.size() << 20) | this.writes.size();
     }
 
     /**
@@ -84,8 +95,13 @@ public final class TableWrites {
      * @param mark from {@link #mark()}
      */
     public void rollback(int mark) {
-        for (int i = this.writes.size() - 1; i >= mark; i--) {
+        int writes = mark & 0xFFFFF;
+        int actions = mark >>> 20;
+        for (int i = this.writes.size() - 1; i >= writes; i--) {
             this.writes.remove(i);
+        }
+        for (int i = this.onFinish.size() - 1; i >= actions; i--) {
+            this.onFinish.remove(i);
         }
     }
 
@@ -122,6 +138,7 @@ public final class TableWrites {
     /** Forgets every write: the record failed. */
     public void discard() {
         this.writes.clear();
+        this.onFinish.clear();
     }
 
     /**
@@ -129,6 +146,10 @@ public final class TableWrites {
      * @param records the record's outputs, to which the changelog records are added
      */
     public void finish(List<ProducerRecord<byte[], byte[]>> records) {
+        if (!this.onFinish.isEmpty()) {
+            this.onFinish.forEach(Runnable::run);
+            this.onFinish.clear();
+        }
         if (this.writes.isEmpty()) {
             return;
         }

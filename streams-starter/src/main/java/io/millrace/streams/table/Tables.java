@@ -17,7 +17,18 @@ public interface Tables {
         public TablePartition partition(String table, int partition) {
             throw new IllegalArgumentException("no table '" + table + "'");
         }
+
+        @Override
+        public java.util.Collection<TableDefinition<?, ?>> definitions() {
+            return java.util.List.of();
+        }
     };
+
+    /**
+     * Every table of the stream.
+     * @return the definitions
+     */
+    java.util.Collection<TableDefinition<?, ?>> definitions();
 
     /**
      * A table's definition.

@@ -62,6 +62,11 @@ public final class TestTables implements Tables {
     }
 
     @Override
+    public java.util.Collection<TableDefinition<?, ?>> definitions() {
+        return this.definitions.values();
+    }
+
+    @Override
     public synchronized StoredTablePartition partition(String table, int partition) {
         TableDefinition<?, ?> definition = this.definitions.get(table);
         if (definition == null) {

@@ -7,6 +7,7 @@ import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.RetryPolicy;
 import io.millrace.streams.strategy.Task;
 import io.millrace.streams.strategy.worker.WorkerContext;
+import io.millrace.streams.table.LateRecordException;
 
 /**
  * Runs the stream's input processor on each decoded message, with retries; a {@code null} result filters the
@@ -62,12 +63,19 @@ public final class Ingest<I, O> extends ForwardingStep<I, O> {
         }
         context.setRecord(message.origin());
         try {
+            if (context.windowed()) {
+                context.setEventTime(message.origin(), processor.eventTime(message.payload(), context));
+            }
             O result = retry.call(() -> {
                 // A retried attempt starts from scratch: drop the table writes of a failed attempt.
                 context.writes().rollback(0);
                 return processor.ingest(message.payload(), context);
             });
             return (result != null) ? message.withPayload(result) : message.filtered();
+        }
+        catch (LateRecordException ex) {
+            context.writes().discard();
+            return message.invalid(new InvalidMessage(InvalidMessage.Reason.LATE, ex));
         }
         catch (RuntimeException ex) {
             context.writes().discard();

@@ -19,6 +19,7 @@ import io.millrace.streams.strategy.RetryPolicy;
 import io.millrace.streams.strategy.Task;
 import io.millrace.streams.strategy.worker.WorkerContext;
 import io.millrace.streams.table.TableWrites;
+import io.millrace.streams.table.WindowClosing;
 
 /**
  * Runs every output processor on each message and encodes what they emit into records for their topics.
@@ -131,6 +132,9 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
             RetryPolicy retry, RecordLimits limits, Message<I> message, WorkerContext context) {
         TableWrites writes = context.writes();
         if (!message.hasPayload()) {
+            if (message.isFiltered() && context.windowed()) {
+                return closeWindows(outputs, retry, limits, message, context, new ArrayList<>(2));
+            }
             if (message.isFiltered() && !writes.isEmpty()) {
                 // The input processor dropped the record after writing tables: the writes still count.
                 String tooLarge = tooLarge(writes, limits);
@@ -151,7 +155,12 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         try {
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(outputs.size() + 1);
             for (Output<I, ?> output : outputs) {
-                emit(output, message.payload(), origin, context, retry, records);
+                if (output.closedWindowsOf() == null) {
+                    emit(output, message.payload(), origin, context, retry, records);
+                }
+            }
+            if (context.windowed()) {
+                closed(outputs, retry, origin, context, records);
             }
             String tooLarge = tooLarge(records, writes, limits);
             if (tooLarge != null) {
@@ -169,6 +178,48 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         finally {
             context.setRecord(null);
         }
+    }
+
+    /** A record the input processor filtered moves the stream time all the same, and may close windows. */
+    private static <I, M> Message<List<ProducerRecord<byte[], byte[]>>> closeWindows(List<Output<I, ?>> outputs,
+            RetryPolicy retry, RecordLimits limits, Message<M> message, WorkerContext context,
+            List<ProducerRecord<byte[], byte[]>> records) {
+        TableWrites writes = context.writes();
+        ConsumerRecord<byte[], byte[]> origin = message.origin();
+        context.setRecord(origin);
+        try {
+            closed(outputs, retry, origin, context, records);
+            String tooLarge = tooLarge(records, writes, limits);
+            if (tooLarge != null) {
+                writes.discard();
+                return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
+                        new RecordTooLargeException(tooLarge)));
+            }
+            writes.finish(records);
+            return records.isEmpty() ? message.withoutPayload() : message.withPayload(records);
+        }
+        catch (RuntimeException ex) {
+            writes.discard();
+            return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED, ex));
+        }
+        finally {
+            context.setRecord(null);
+        }
+    }
+
+    /** Moves the stream time of windowed tables and routes the windows that closed to their outputs. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static <I> void closed(List<Output<I, ?>> outputs, RetryPolicy retry,
+            ConsumerRecord<byte[], byte[]> origin, WorkerContext context,
+            List<ProducerRecord<byte[], byte[]>> records) {
+        WindowClosing.close(context.tables(), origin.partition(), context.eventTime(), context.writes(),
+                (table, window, key) -> {
+                    for (Output<I, ?> output : outputs) {
+                        if (table.name().equals(output.closedWindowsOf())) {
+                            emit((Output) output, window, key, origin, context, retry, records);
+                        }
+                    }
+                });
     }
 
     private static String tooLarge(List<ProducerRecord<byte[], byte[]>> records, TableWrites writes,
@@ -193,8 +244,14 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
                 : limits.tooLarge("The changelog record of table '" + table + "'", topic, size));
     }
 
-private static <I, O> void emit(Output<I, O> output, I value, ConsumerRecord<byte[], byte[]> origin,
-        WorkerContext context, RetryPolicy retry, List<ProducerRecord<byte[], byte[]>> records) {
+    private static <I, O> void emit(Output<I, O> output, I value, ConsumerRecord<byte[], byte[]> origin,
+            WorkerContext context, RetryPolicy retry, List<ProducerRecord<byte[], byte[]>> records) {
+        emit(output, value, null, origin, context, retry, records);
+    }
+
+    private static <I, O> void emit(Output<I, O> output, I value, byte[] defaultKey,
+            ConsumerRecord<byte[], byte[]> origin, WorkerContext context, RetryPolicy retry,
+            List<ProducerRecord<byte[], byte[]>> records) {
         int mark = records.size();
         int writesMark = context.writes().mark();
         retry.call(() -> {
@@ -203,7 +260,7 @@ private static <I, O> void emit(Output<I, O> output, I value, ConsumerRecord<byt
                 records.remove(records.size() - 1);
             }
             context.writes().rollback(writesMark);
-            output.processor().process(value, context, new RecordEmitter<>(output, origin, records));
+            output.processor().process(value, context, new RecordEmitter<>(output, origin, defaultKey, records));
             return null;
         });
     }
@@ -214,19 +271,23 @@ private static <I, O> void emit(Output<I, O> output, I value, ConsumerRecord<byt
 
         private final ConsumerRecord<byte[], byte[]> origin;
 
+        private final byte[] defaultKey;
+
         private final List<ProducerRecord<byte[], byte[]>> records;
 
-        RecordEmitter(Output<?, O> output, ConsumerRecord<byte[], byte[]> origin,
+        RecordEmitter(Output<?, O> output, ConsumerRecord<byte[], byte[]> origin, byte[] defaultKey,
                 List<ProducerRecord<byte[], byte[]>> records) {
             this.output = output;
             this.origin = origin;
+            this.defaultKey = defaultKey;
             this.records = records;
         }
 
         @Override
         public void emit(byte[] key, O value) {
             byte[] encoded = this.output.schema().encode(value);
-            byte[] recordKey = (key != null) ? key : (this.origin != null) ? this.origin.key() : null;
+            byte[] recordKey = (key != null) ? key : (this.defaultKey != null) ? this.defaultKey
+                    : (this.origin != null) ? this.origin.key() : null;
             Integer partition = this.output.partitioner().partition(this.output.topic(), recordKey, encoded);
             this.records.add(new ProducerRecord<>(this.output.topic(), partition, null, recordKey, encoded,
                     (this.origin != null) ? this.origin.headers() : null));

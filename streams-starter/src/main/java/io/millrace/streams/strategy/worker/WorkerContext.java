@@ -16,6 +16,9 @@ import io.millrace.streams.table.Table;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TableWrites;
 import io.millrace.streams.table.Tables;
+import io.millrace.streams.table.ContextWindowedTable;
+import io.millrace.streams.table.WindowClosing;
+import io.millrace.streams.table.WindowedTable;
 
 /**
  * The {@link StreamContext} of one worker: its attributes live as long as the worker, the record accessors
@@ -39,7 +42,16 @@ public final class WorkerContext implements StreamContext {
 
     private final Map<String, Table<?, ?>> tableViews = new HashMap<>();
 
+    private final Map<String, WindowedTable<?, ?>> windowedViews = new HashMap<>();
+
     private ConsumerRecord<byte[], byte[]> record;
+
+    /** The record whose event time the input processor gave, and that time. */
+    private ConsumerRecord<byte[], byte[]> timedRecord;
+
+    private long eventTime;
+
+    private final boolean windowed;
 
     /**
      * Creates a worker's context for a stream without tables.
@@ -61,6 +73,33 @@ public final class WorkerContext implements StreamContext {
         this.properties = Map.copyOf(properties);
         this.logger = LoggerFactory.getLogger("io.millrace.streams.stream." + stream);
         this.tables = tables;
+        this.windowed = WindowClosing.any(tables);
+    }
+
+    /**
+     * The stream's tables in this instance.
+     * @return the tables
+     */
+    public Tables tables() {
+        return this.tables;
+    }
+
+    /**
+     * Whether the stream has windowed tables: every processed record moves their stream time.
+     * @return {@code true} if it has
+     */
+    public boolean windowed() {
+        return this.windowed;
+    }
+
+    /**
+     * Sets the event time of a record, as its input processor gave it.
+     * @param record the record
+     * @param eventTime its event time
+     */
+    public void setEventTime(ConsumerRecord<byte[], byte[]> record, long eventTime) {
+        this.timedRecord = record;
+        this.eventTime = eventTime;
     }
 
     /**
@@ -127,6 +166,15 @@ public final class WorkerContext implements StreamContext {
     }
 
     @Override
+    public long eventTime() {
+        ConsumerRecord<byte[], byte[]> record = this.record;
+        if (record == null) {
+            return -1;
+        }
+        return (record == this.timedRecord) ? this.eventTime : record.timestamp();
+    }
+
+    @Override
     public Logger logger() {
         return this.logger;
     }
@@ -150,9 +198,29 @@ public final class WorkerContext implements StreamContext {
             if (definition == null) {
                 throw new IllegalArgumentException("Stream '" + this.stream + "' has no table '" + name + "'");
             }
+            if (definition.windowed()) {
+                throw new IllegalArgumentException("Table '" + name + "' of stream '" + this.stream
+                        + "' is windowed: use windowedTable(\"" + name + "\")");
+            }
             view = new ContextTable(definition, this.tables, this.writes, this::partition);
             this.tableViews.put(name, view);
         }
         return (Table<K, V>) view;
+    }
+
+    @Override
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    public <K, V> WindowedTable<K, V> windowedTable(String name) {
+        WindowedTable<?, ?> view = this.windowedViews.get(name);
+        if (view == null) {
+            TableDefinition<?, ?> definition = this.tables.definition(name);
+            if (definition == null || !definition.windowed()) {
+                throw new IllegalArgumentException("Stream '" + this.stream + "' has no windowed table '" + name
+                        + "'" + ((definition != null) ? ": it is a plain table, use table(\"" + name + "\")" : ""));
+            }
+            view = new ContextWindowedTable(definition, this.tables, this.writes, this::partition, this::eventTime);
+            this.windowedViews.put(name, view);
+        }
+        return (WindowedTable<K, V>) view;
     }
 }

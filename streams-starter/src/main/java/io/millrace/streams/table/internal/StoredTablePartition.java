@@ -17,6 +17,8 @@ import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TablePartition;
 import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.WindowKeys;
+import io.millrace.streams.table.WindowState;
 import io.millrace.streams.table.internal.store.Checkpoint;
 import io.millrace.streams.table.internal.store.KeyValueIterator;
 import io.millrace.streams.table.internal.store.KeyValueStore;
@@ -85,6 +87,12 @@ public final class StoredTablePartition implements TablePartition {
 
     private volatile Role role = Role.RESTORING;
 
+    /** A windowed table's times, {@code null} for a plain table. */
+    private final WindowState windowState;
+
+    /** Whether {@link #windowState} reflects the store: cleared by restores and aborts. */
+    private volatile boolean windowStateLoaded;
+
     private volatile long restoreStart;
 
     private volatile long restoreEnd = -1;
@@ -136,6 +144,7 @@ public final class StoredTablePartition implements TablePartition {
         this.position.set(checkpoint);
         this.restoreStart = checkpoint;
         this.checkpointed = (store.directory() != null) ? checkpoint : -1;
+        this.windowState = definition.windowed() ? new WindowState(exactlyOnce) : null;
     }
 
     @Override
@@ -256,6 +265,7 @@ public final class StoredTablePartition implements TablePartition {
     public void abort() {
         if (this.exactlyOnce) {
             this.uncommitted.clear();
+            this.windowStateLoaded = false;
         }
     }
 
@@ -277,6 +287,7 @@ public final class StoredTablePartition implements TablePartition {
         if (!records.isEmpty()) {
             this.store.write(records);
             this.restored.addAndGet(records.size());
+            this.windowStateLoaded = false;
         }
         this.position.accumulateAndGet(nextOffset, Math::max);
     }
@@ -359,6 +370,56 @@ public final class StoredTablePartition implements TablePartition {
         });
     }
 
+    /**
+     * Visits the committed entries in a key range with the open transaction's writes over them, in key order.
+     * @param from the first key
+     * @param to the key to stop before, {@code null} for the end
+     * @param action gets each encoded key and value
+     */
+    @Override
+    public void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action) {
+        Map<byte[], byte[]> pending = (to != null) ? this.uncommitted.subMap(from, true, to, false)
+                : this.uncommitted.tailMap(from, true);
+        if (pending.isEmpty()) {
+            try (KeyValueIterator entries = this.store.range(from, to)) {
+                entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
+            }
+            return;
+        }
+        Map<byte[], byte[]> overlay = new java.util.TreeMap<>(Arrays::compareUnsigned);
+        overlay.putAll(pending);
+        try (KeyValueIterator entries = this.store.range(from, to)) {
+            entries.forEachRemaining((entry) -> overlay.putIfAbsent(entry.key(), entry.value()));
+        }
+        overlay.forEach((key, value) -> {
+            if (value != TOMBSTONE) {
+                action.accept(key, value);
+            }
+        });
+    }
+
+    /**
+     * The stream time and closed windows of this partition of a windowed table, read from its metadata entry the
+     * first time after it was opened, restored or aborted.
+     * @return the state, {@code null} for a plain table
+     */
+    @Override
+    public WindowState windowState() {
+        WindowState state = this.windowState;
+        if (state != null && !this.windowStateLoaded) {
+            synchronized (state) {
+                if (!this.windowStateLoaded) {
+                    byte[] meta = get(WindowKeys.META);
+                    long[] open = new long[1];
+                    range(WindowKeys.bound(WindowKeys.lastClosedStart(meta) + 1), null, (key, value) -> open[0]++);
+                    state.load(meta, open[0]);
+                    this.windowStateLoaded = true;
+                }
+            }
+        }
+        return state;
+    }
+
     @Override
     public long approximateSize() {
         return this.store.approximateCount() + this.uncommitted.size();
@@ -373,7 +434,32 @@ public final class StoredTablePartition implements TablePartition {
         long position = changelogPosition();
         long remaining = (this.role == Role.RESTORING && end >= 0) ? Math.max(0, end - position) : 0;
         return new TablePartitionView(this.definition.name(), this.partition, this.role, this.restored.get(),
-                remaining, this.restoreStart, end, position, this.written.get(), this.checkpointed);
+                remaining, this.restoreStart, end, position, this.written.get(), this.checkpointed, windowsView());
+    }
+
+    private TablePartitionView.WindowsView windowsView() {
+        if (this.windowState == null) {
+            return null;
+        }
+        WindowState state = (this.role == Role.ACTIVE) ? windowState() : this.windowState;
+        int segments;
+        long disk;
+        try {
+            segments = this.store.segments();
+            disk = this.store.sizeOnDisk();
+        }
+        catch (IllegalStateException ex) {
+            // Closed meanwhile: the partition is leaving.
+            segments = 0;
+            disk = 0;
+        }
+        return new TablePartitionView.WindowsView(time(state.streamTime()), time(state.lastClosedStart()),
+                state.openWindows(), state.closedWindows(), state.lateRecords(), state.droppedLateRecords(), segments,
+                disk);
+    }
+
+    private static Long time(long millis) {
+        return (millis == Long.MIN_VALUE) ? null : millis;
     }
 
     /**

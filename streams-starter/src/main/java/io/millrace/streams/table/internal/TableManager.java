@@ -146,6 +146,11 @@ public final class TableManager implements Tables, AutoCloseable {
     }
 
     @Override
+    public java.util.Collection<TableDefinition<?, ?>> definitions() {
+        return java.util.Collections.unmodifiableCollection(this.definitions.values());
+    }
+
+    @Override
     public StoredTablePartition partition(String table, int partition) {
         Map<Integer, StoredTablePartition> partitions = this.open.get(table);
         StoredTablePartition found = (partitions != null) ? partitions.get(partition) : null;

@@ -63,7 +63,18 @@ public final class InMemoryStore implements KeyValueStore {
     @Override
     public KeyValueIterator all() {
         checkOpen();
-        Iterator<Map.Entry<byte[], byte[]>> iterator = this.entries.entrySet().iterator();
+        return iterator(this.entries);
+    }
+
+    @Override
+    public KeyValueIterator range(byte[] from, byte[] to) {
+        checkOpen();
+        Objects.requireNonNull(from, "from");
+        return iterator((to != null) ? this.entries.subMap(from, true, to, false) : this.entries.tailMap(from, true));
+    }
+
+    private static KeyValueIterator iterator(NavigableMap<byte[], byte[]> entries) {
+        Iterator<Map.Entry<byte[], byte[]>> iterator = entries.entrySet().iterator();
         return new KeyValueIterator() {
 
             @Override

@@ -50,6 +50,15 @@ public interface KeyValueStore extends AutoCloseable {
     KeyValueIterator all();
 
     /**
+     * The entries from one key (inclusive) to another (exclusive), in key order. Writes made while iterating may or
+     * may not be seen.
+     * @param from the first key
+     * @param to the key to stop before, {@code null} for the end
+     * @return the entries, to be closed by the caller
+     */
+    KeyValueIterator range(byte[] from, byte[] to);
+
+    /**
      * The number of entries: an estimate on disk (deletes and overwrites not yet compacted count), exact in memory.
      * @return the approximate number of entries
      */
@@ -64,6 +73,22 @@ public interface KeyValueStore extends AutoCloseable {
 
     /** Closes the store and deletes its data: its directory on disk, its entries in memory. */
     void destroy();
+
+    /**
+     * How many time segments the store keeps: {@code 1} for a store that is not segmented.
+     * @return the segments
+     */
+    default int segments() {
+        return 1;
+    }
+
+    /**
+     * The bytes the store's files take on disk, about.
+     * @return the size, {@code 0} for a store in memory
+     */
+    default long sizeOnDisk() {
+        return 0;
+    }
 
     /**
      * Where the store keeps its files.

@@ -21,10 +21,21 @@ final class RocksDbIterator implements KeyValueIterator {
     /** Set once by whoever releases the native iterator first: its user or the closing store. */
     private final AtomicBoolean released = new AtomicBoolean();
 
+    /** The key to stop before, {@code null} for none. */
+    private final byte[] to;
+
     RocksDbIterator(RocksDbStore store, RocksIterator iterator) {
         this.store = store;
         this.iterator = iterator;
+        this.to = null;
         iterator.seekToFirst();
+    }
+
+    RocksDbIterator(RocksDbStore store, RocksIterator iterator, byte[] from, byte[] to) {
+        this.store = store;
+        this.iterator = iterator;
+        this.to = (to != null) ? to.clone() : null;
+        iterator.seek(from);
     }
 
     @Override
@@ -33,7 +44,7 @@ final class RocksDbIterator implements KeyValueIterator {
         try {
             checkNotReleased();
             if (this.iterator.isValid()) {
-                return true;
+                return this.to == null || java.util.Arrays.compareUnsigned(this.iterator.key(), this.to) < 0;
             }
             // An invalid iterator is either at the end or failed: status() tells which.
             this.iterator.status();

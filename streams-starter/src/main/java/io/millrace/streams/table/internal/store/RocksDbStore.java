@@ -227,6 +227,20 @@ public final class RocksDbStore implements KeyValueStore {
     }
 
     @Override
+    public KeyValueIterator range(byte[] from, byte[] to) {
+        Objects.requireNonNull(from, "from");
+        enter();
+        try {
+            RocksDbIterator iterator = new RocksDbIterator(this, this.db.newIterator(), from, to);
+            this.iterators.add(iterator);
+            return iterator;
+        }
+        finally {
+            exit();
+        }
+    }
+
+    @Override
     public long approximateCount() {
         enter();
         try {

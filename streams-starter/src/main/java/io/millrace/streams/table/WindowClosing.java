@@ -1,0 +1,89 @@
+package io.millrace.streams.table;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Closes windows when a record moves the stream time of its partition: finds the windows of each windowed table
+ * whose end plus grace the new stream time reached, hands each to the stream's outputs of closed windows, and marks
+ * them closed in the partition's metadata, all as part of the record (its outputs and table writes), so that under
+ * {@code exactly-once} a window's result commits in the same transaction as its closing.
+ */
+public final class WindowClosing {
+
+    private WindowClosing() {
+    }
+
+    /**
+     * Hands closed windows to the outputs that take them.
+     */
+    @FunctionalInterface
+    public interface ClosedWindows {
+
+        /**
+         * A window closed.
+         * @param table the windowed table
+         * @param window the key, the window and its value
+         * @param key the encoded key
+         */
+        void closed(TableDefinition<?, ?> table, Windowed<Object, Object> window, byte[] key);
+    }
+
+    /**
+     * Whether a stream has windowed tables.
+     * @param tables the stream's tables
+     * @return {@code true} if any is windowed
+     */
+    public static boolean any(Tables tables) {
+        for (TableDefinition<?, ?> table : tables.definitions()) {
+            if (table.windowed()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A record was processed: moves the stream time of its partition in every windowed table and closes the
+     * windows it reached. The times move, and the counters count, only once the record is finished.
+     * @param tables the stream's tables in this instance
+     * @param partition the record's input partition
+     * @param eventTime the record's event time
+     * @param writes the record's table writes, to which the metadata writes are added
+     * @param closed gets each closed window with a value, oldest first, then in key order
+     */
+    @SuppressWarnings("unchecked")
+    public static void close(Tables tables, int partition, long eventTime, TableWrites writes,
+            ClosedWindows closed) {
+        for (TableDefinition<?, ?> definition : tables.definitions()) {
+            if (!definition.windowed()) {
+                continue;
+            }
+            TablePartition table = tables.partition(definition.name(), partition);
+            WindowState state = table.windowState();
+            if (eventTime <= state.streamTime()) {
+                continue;
+            }
+            Windows windows = definition.windows();
+            long previous = state.lastClosedStart();
+            long latest = Math.max(previous, windows.lastClosedStart(eventTime));
+            long count = 0;
+            if (latest > previous) {
+                List<KeyValue> closing = new ArrayList<>();
+                table.range(WindowKeys.bound(previous + 1), WindowKeys.bound(latest + 1),
+                        (key, value) -> closing.add(new KeyValue(key, value)));
+                TableDefinition<Object, Object> typed = (TableDefinition<Object, Object>) definition;
+                for (KeyValue entry : closing) {
+                    byte[] key = WindowKeys.key(entry.key());
+                    Windowed<Object, Object> window = new Windowed<>(typed.keySchema().decode(key),
+                            windows.window(WindowKeys.start(entry.key())), typed.valueSchema().decode(entry.value()));
+                    closed.closed(definition, window, key);
+                }
+                count = closing.size();
+                writes.add(table, WindowKeys.META, state.meta(eventTime, previous, latest));
+            }
+            long closedWindows = count;
+            writes.onFinish(() -> state.advance(eventTime, latest, closedWindows));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.millrace.streams.table;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a windowed table cuts time: tumbling windows ({@code size}) or hopping windows ({@code size} every
+ * {@code advance}), aligned to the epoch; a {@code grace} for records out of order; a {@code retention} for closed
+ * windows, which stay readable that long before their segments are dropped.
+ *
+ * <p>A window {@code [start, end)} closes when the stream time of its partition (the largest event time seen there)
+ * reaches {@code end + grace}. A record whose windows are all closed is late: dead-lettered with reason
+ * {@code LATE}, or dropped if {@link #dropLate()}; either way counted.
+ *
+ * @param size the length of a window
+ * @param advance how far consecutive windows start apart: {@code size} for tumbling windows
+ * @param grace how long after its end a window still takes records
+ * @param retention how long, in stream time from its start, a window is kept ({@code size + grace} at least)
+ * @param dropLate whether late records are dropped instead of dead-lettered
+ */
+public record Windows(Duration size, Duration advance, Duration grace, Duration retention, boolean dropLate) {
+
+    /** The retention of a table that sets none, unless its windows need longer. */
+    public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+
+    /** The most windows one read enumerates ({@link WindowedTable#fetch}). */
+    public static final int MAX_WINDOWS_PER_FETCH = 100_000;
+
+    public Windows {
+        Objects.requireNonNull(size, "size");
+        advance = (advance != null) ? advance : size;
+        grace = (grace != null) ? grace : Duration.ZERO;
+        if (size.toMillis() <= 0) {
+            throw new IllegalArgumentException("a window's size must be at least 1 ms, not " + size);
+        }
+        if (advance.toMillis() <= 0 || advance.compareTo(size) > 0) {
+            throw new IllegalArgumentException("a window's advance must be between 1 ms and its size (" + size
+                    + "), not " + advance);
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("a window's grace cannot be negative: " + grace);
+        }
+        Duration least = size.plus(grace);
+        if (retention == null) {
+            retention = (least.compareTo(DEFAULT_RETENTION) > 0) ? least : DEFAULT_RETENTION;
+        }
+        else if (retention.compareTo(least) < 0) {
+            throw new IllegalArgumentException("a window's retention (" + retention
+                    + ") must cover its size plus its grace (" + least + ")");
+        }
+    }
+
+    /**
+     * Tumbling windows: back to back, each event time in exactly one.
+     * @param size the length of a window
+     * @return the windows, without grace
+     */
+    public static Windows tumbling(Duration size) {
+        return new Windows(size, size, Duration.ZERO, null, false);
+    }
+
+    /**
+     * Hopping windows: overlapping, an event time falls in {@code size / advance} of them.
+     * @param size the length of a window
+     * @param advance how far consecutive windows start apart
+     * @return the windows, without grace
+     */
+    public static Windows hopping(Duration size, Duration advance) {
+        return new Windows(size, advance, Duration.ZERO, null, false);
+    }
+
+    /**
+     * These windows with a grace for out-of-order records.
+     * @param grace how long after its end a window still takes records
+     * @return new windows
+     */
+    public Windows withGrace(Duration grace) {
+        return new Windows(this.size, this.advance, grace, retentionOrNull(this.size, grace), this.dropLate);
+    }
+
+    /**
+     * These windows kept longer, or shorter, after they close.
+     * @param retention how long from its start a window is kept
+     * @return new windows
+     */
+    public Windows withRetention(Duration retention) {
+        return new Windows(this.size, this.advance, this.grace, retention, this.dropLate);
+    }
+
+    /**
+     * These windows dropping late records instead of dead-lettering them (they are still counted).
+     * @return new windows
+     */
+    public Windows droppingLate() {
+        return new Windows(this.size, this.advance, this.grace, this.retention, true);
+    }
+
+    private Duration retentionOrNull(Duration size, Duration grace) {
+        // A retention too short for the new grace gives way to the default.
+        return (this.retention.compareTo(size.plus(grace)) < 0) ? null : this.retention;
+    }
+
+    public long sizeMillis() {
+        return this.size.toMillis();
+    }
+
+    public long advanceMillis() {
+        return this.advance.toMillis();
+    }
+
+    public long graceMillis() {
+        return this.grace.toMillis();
+    }
+
+    public long retentionMillis() {
+        return this.retention.toMillis();
+    }
+
+    /**
+     * Whether windows overlap.
+     * @return {@code advance < size}
+     */
+    public boolean hopping() {
+        return this.advance.compareTo(this.size) < 0;
+    }
+
+    /**
+     * The window that starts at a time.
+     * @param start epoch milliseconds, aligned to the advance
+     * @return the window
+     */
+    public Window window(long start) {
+        return new Window(start, start + sizeMillis());
+    }
+
+    /**
+     * Every window an event time falls in, oldest first.
+     * @param eventTime epoch milliseconds
+     * @return one window for tumbling windows, {@code size / advance} (rounded) for hopping ones
+     */
+    public List<Window> windowsFor(long eventTime) {
+        long size = sizeMillis();
+        long advance = advanceMillis();
+        long last = Math.floorDiv(eventTime, advance) * advance;
+        List<Window> windows = new ArrayList<>((int) Math.min(64, size / advance + 1));
+        long first = last;
+        while (first - advance > eventTime - size) {
+            first -= advance;
+        }
+        for (long start = first; start <= last; start += advance) {
+            windows.add(new Window(start, start + size));
+        }
+        return windows;
+    }
+
+    /**
+     * The start of the newest window closed at a stream time: every window starting at or before it is closed.
+     * @param streamTime the stream time of a partition, {@link Long#MIN_VALUE} before any record
+     * @return the start, {@link Long#MIN_VALUE} if none is closed
+     */
+    public long lastClosedStart(long streamTime) {
+        if (streamTime == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        long bound = streamTime - sizeMillis() - graceMillis();
+        return Math.floorDiv(bound, advanceMillis()) * advanceMillis();
+    }
+
+    /**
+     * How long the store keeps the windows of one time range together: its segments are dropped whole.
+     * @return half the retention, at least 1 ms
+     */
+    public long segmentIntervalMillis() {
+        return Math.max(1, retentionMillis() / 2);
+    }
+}
