@@ -161,6 +161,8 @@ public class MillraceProperties {
          */
         private String valueSchema;
 
+        private final Window window = new Window();
+
         public TableDefinition.StoreType getStore() {
             return this.store;
         }
@@ -183,6 +185,96 @@ public class MillraceProperties {
 
         public void setValueSchema(String valueSchema) {
             this.valueSchema = valueSchema;
+        }
+
+        public Window getWindow() {
+            return this.window;
+        }
+    }
+
+    /**
+     * The windows of a windowed table; each property overrides the table's declaration. Setting size makes a table
+     * windowed.
+     */
+    public static class Window {
+
+        /**
+         * Length of a window: tumbling windows unless advance is smaller.
+         */
+        private Duration size;
+
+        /**
+         * How far consecutive windows start apart: hopping windows when smaller than size. Defaults to size.
+         */
+        private Duration advance;
+
+        /**
+         * How long after its end a window still takes out-of-order records; later ones are late. Defaults to 0.
+         */
+        private Duration grace;
+
+        /**
+         * Inactivity gap of session windows (not supported yet: setting it fails the start).
+         */
+        private Duration gap;
+
+        /**
+         * How long, in stream time from its start, a window is kept and readable. Defaults to the larger of 1 h
+         * and size plus grace.
+         */
+        private Duration retention;
+
+        /**
+         * Whether late records are dropped (counted) instead of dead-lettered with reason LATE.
+         */
+        private Boolean dropLate;
+
+        public Duration getSize() {
+            return this.size;
+        }
+
+        public void setSize(Duration size) {
+            this.size = size;
+        }
+
+        public Duration getAdvance() {
+            return this.advance;
+        }
+
+        public void setAdvance(Duration advance) {
+            this.advance = advance;
+        }
+
+        public Duration getGrace() {
+            return this.grace;
+        }
+
+        public void setGrace(Duration grace) {
+            this.grace = grace;
+        }
+
+        public Duration getGap() {
+            return this.gap;
+        }
+
+        public void setGap(Duration gap) {
+            this.gap = gap;
+        }
+
+        public Duration getRetention() {
+            return this.retention;
+        }
+
+        public void setRetention(Duration retention) {
+            this.retention = retention;
+        }
+
+        public Boolean getDropLate() {
+            return this.dropLate;
+        }
+
+        public void setDropLate(Boolean dropLate) {
+            this.dropLate = dropLate;
         }
     }
 

@@ -36,4 +36,12 @@ public @interface StreamProcessor {
      * @return the output topic, or empty for the input processor
      */
     String output() default "";
+
+    /**
+     * For an output processor: the windowed table whose closed windows feed this output, one
+     * {@code Windowed<K, V>} per key and window when the window closes (its final result), instead of every processed
+     * record. The output record is keyed by the window's key unless the processor gives another.
+     * @return the windowed table, or empty for an output of every record
+     */
+    String closedWindowsOf() default "";
 }
