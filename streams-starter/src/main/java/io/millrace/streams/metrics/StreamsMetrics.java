@@ -54,8 +54,8 @@ import io.millrace.streams.table.TableDefinition;
  * {@code active}, {@code standby}): table partitions in this instance;</li>
  * <li>windowed tables only, tags {@code stream}, {@code table}, {@code partition}:
  * {@code millrace.table.windows.open} (gauge): windows with a value not yet closed;
- * {@code millrace.table.windows.closed} (function counter): windows closed (and handed to the outputs of closed
- * windows) since the partition was opened in this instance; {@code millrace.table.windows.late} (function counter,
+ * {@code millrace.table.windows.closed} (function counter): windows closed since the partition was opened in this
+ * instance, each handed to the stream's outputs of closed windows if it has any; {@code millrace.table.windows.late} (function counter,
  * tag {@code action}: {@code dead-letter} or {@code drop}): records for windows already closed;
  * {@code millrace.table.stream.time} (gauge, epoch milliseconds, {@code NaN} before any record): the partition's
  * stream time; {@code millrace.table.segments} and {@code millrace.table.disk.bytes} (gauges): the store's time
