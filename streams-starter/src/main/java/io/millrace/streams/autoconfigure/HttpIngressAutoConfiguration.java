@@ -35,7 +35,8 @@ public final class HttpIngressAutoConfiguration {
             MillraceProperties properties) {
         MillraceProperties.HttpIngress ingress = properties.getHttpIngress();
         DataSize maxBodySize = ingress.getMaxBodySize();
-        int limit = (maxBodySize != null) ? Math.toIntExact(maxBodySize.toBytes()) : clients.maxRequestSize(Map.of());
+        int limit = (maxBodySize != null) ? (int) Math.min(maxBodySize.toBytes(), Integer.MAX_VALUE)
+                : clients.maxRequestSize(Map.of());
         return new HttpIngressHandler(manager, clients, new HttpIngressHandler.Limits(limit, ingress.getMaxInFlight()));
     }
 
