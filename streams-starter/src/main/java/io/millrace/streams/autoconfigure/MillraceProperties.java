@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.millrace.streams.ingress.HttpIngressHandler;
 import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.strategy.worker.Ordering;
@@ -315,12 +316,40 @@ public class MillraceProperties {
          */
         private boolean enabled;
 
+        /**
+         * Largest request body; a larger one is refused with 413 before it is read whole (from its Content-Length,
+         * or as soon as a chunked body passes it). Defaults to the producer's max.request.size.
+         */
+        private DataSize maxBodySize;
+
+        /**
+         * Most records read, checked or sent and not yet acknowledged by the broker at once; past it, requests are
+         * refused with 503 and Retry-After. Bounds the bodies held to max-in-flight times max-body-size.
+         */
+        private int maxInFlight = HttpIngressHandler.DEFAULT_MAX_IN_FLIGHT;
+
         public boolean isEnabled() {
             return this.enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public DataSize getMaxBodySize() {
+            return this.maxBodySize;
+        }
+
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+
+        public int getMaxInFlight() {
+            return this.maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
         }
     }
 

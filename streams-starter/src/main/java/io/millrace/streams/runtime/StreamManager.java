@@ -94,6 +94,7 @@ public final class StreamManager implements SmartLifecycle {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
         }
         checkTables(definition, settings);
+        RetryBudget.check(definition, settings, this.clients.maxPollInterval(settings.consumer()));
         StreamRunner runner = new StreamRunner(definition, settings, this.clients,
                 this.applicationId, this.createTopics, this.clock, this.state);
         this.streams.put(definition.name(), runner);
