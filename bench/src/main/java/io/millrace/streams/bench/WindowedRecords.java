@@ -20,6 +20,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * back (the broker refuses timestamps far in the future), aligned to the windows, over as many windows as asked;
  * then one record per partition, keyed {@link #END}, far enough ahead to close every window of the input in every
  * system (its own window never closes, and it is left out of the expectation).
+ *
+ * <p>Re-keyed later (issue 12: {@code groupBy}, a repartition topic): key the records by something else (a user,
+ * say) and count the value; stream time then moves per partition of the re-keyed stream, so the closing records
+ * must carry keys that land on every one of its partitions, not one {@link #END} per input partition.
  */
 final class WindowedRecords {
 
