@@ -221,8 +221,14 @@ class ConfigurationMetadataTests {
         }
     }
 
+    /** A class declared inside MillraceProperties, at any depth (a Window inside Table too), other than an enum. */
     private static boolean isNested(Class<?> type) {
-        return type.getEnclosingClass() == MillraceProperties.class && !type.isEnum();
+        for (Class<?> outer = type.getEnclosingClass(); outer != null; outer = outer.getEnclosingClass()) {
+            if (outer == MillraceProperties.class) {
+                return !type.isEnum();
+            }
+        }
+        return false;
     }
 
     private static Object newInstance(Class<?> type) {
