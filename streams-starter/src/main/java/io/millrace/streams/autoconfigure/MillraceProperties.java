@@ -17,9 +17,14 @@ import io.millrace.streams.table.TableDefinition;
  * Configuration of Millrace streams: everything under {@code millrace.*}.
  *
  * <p>A stream's settings start from the runtime's {@link StreamSettings#DEFAULTS}, their one home. The annotation
- * processor would not see them as defaults, but it describes no property inside the {@code streams} map anyway. The
- * table settings, which it does describe, keep their defaults as literals; a test holds them to the runtime's
- * {@code StateConfig.defaults}.
+ * processor would not see them as defaults, and it describes no property inside the {@code streams} map anyway:
+ * {@code META-INF/additional-spring-configuration-metadata.json} describes them as {@code millrace.streams.*.<key>},
+ * with their defaults and the values of their enums, and {@code ConfigurationMetadataTests} holds that file to this
+ * class. The table settings, which the processor does describe, keep their defaults as literals; a test holds them
+ * to the runtime's {@code StateConfig.defaults}.
+ *
+ * <p>Field comments are the descriptions IDEs show: plain text, no Javadoc tags (the processor copies them as
+ * they are). A per-stream field's comment is copied into the additional metadata file.
  */
 @ConfigurationProperties("millrace")
 public class MillraceProperties {
@@ -27,8 +32,8 @@ public class MillraceProperties {
     private static final StreamSettings DEFAULTS = StreamSettings.DEFAULTS;
 
     /**
-     * Prefix of consumer groups ({@code <application-id>-<stream>}) and changelog topics. Defaults to
-     * {@code spring.application.name}.
+     * Prefix of consumer groups (<application-id>-<stream>) and changelog topics
+     * (<application-id>-<table>-changelog). Defaults to spring.application.name.
      */
     private String applicationId;
 
@@ -428,7 +433,7 @@ public class MillraceProperties {
         private int maxInFlight = DEFAULTS.maxInFlight();
 
         /**
-         * Where invalid and failed records go. Defaults to {@code <input>-dlt}.
+         * Where invalid and failed records go. Defaults to <input>-dlt.
          */
         private String deadLetterTopic = DEFAULTS.deadLetterTopic();
 
@@ -693,8 +698,7 @@ public class MillraceProperties {
 
         /**
          * Longest time between two commits while records flow; under exactly-once, the length of a transaction.
-         * Defaults to 1s, or 100ms under exactly-once (as Kafka Streams): see
-         * {@link StreamSettings#defaultCommitInterval}.
+         * Defaults to 1s, or 100ms under exactly-once (as Kafka Streams).
          */
         private Duration interval;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,24 +118,83 @@ class DefaultsTests {
     /**
      * The default column of the README's configuration table, by the row's first property; backquotes dropped.
      */
-    private static Map<String, String> readmeDefaults() throws IOException {
-        Path readme = List.of(Path.of("..", "README.md"), Path.of("README.md")).stream()
-            .filter(Files::isRegularFile)
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("README.md not found from " + Path.of("").toAbsolutePath()));
-        Pattern row = Pattern.compile("^\\| `([^`]+)`[^|]*\\| ([^|]*) \\|");
+    static Map<String, String> readmeDefaults() throws IOException {
         Map<String, String> defaults = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(readme)) {
-            Matcher matcher = row.matcher(line);
-            if (matcher.find()) {
-                defaults.put(matcher.group(1), matcher.group(2).replace("`", "").trim());
-            }
+        for (ReadmeRow row : readmeRows()) {
+            defaults.put(row.properties().get(0), row.defaults());
         }
         return defaults;
     }
 
-    /** As the README writes durations: whole minutes in m, whole seconds in s, else ms. */
-    private static String duration(Duration duration) {
+    /**
+     * Every property of the README's configuration table with its own default: a row naming several properties
+     * ({@code `a.b.size` / `.time`}) gives each the matching part of a default written the same way ({@code `100` /
+     * `50ms`}), and those past the parts none.
+     */
+    static Map<String, String> readmeProperties() throws IOException {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (ReadmeRow row : readmeRows()) {
+            List<String> defaults = List.of(row.defaults().split(" / "));
+            for (int i = 0; i < row.properties().size(); i++) {
+                properties.put(row.properties().get(i), (i < defaults.size()) ? defaults.get(i).trim() : "");
+            }
+        }
+        return properties;
+    }
+
+    /**
+     * One row of the README's configuration table.
+     * @param properties its properties, in full: a {@code .suffix} after the first replaces as many of the first's
+     * last segments as it has
+     * @param defaults its default column, backquotes dropped
+     */
+    record ReadmeRow(List<String> properties, String defaults) {
+    }
+
+    /** The rows of the README's section "## Configuration" that name {@code millrace.*} properties. */
+    static List<ReadmeRow> readmeRows() throws IOException {
+        Path readme = List.of(Path.of("..", "README.md"), Path.of("README.md")).stream()
+            .filter(Files::isRegularFile)
+            .findFirst()
+            .orElseThrow(() -> new IllegalStateException("README.md not found from " + Path.of("").toAbsolutePath()));
+        Pattern row = Pattern.compile("^\\| (`[^`]+`(?: / `[^`]+`)*)[^|]*\\| ([^|]*) \\|");
+        Pattern quoted = Pattern.compile("`([^`]+)`");
+        List<ReadmeRow> rows = new ArrayList<>();
+        boolean inSection = false;
+        for (String line : Files.readAllLines(readme)) {
+            if (line.startsWith("## ")) {
+                inSection = line.equals("## Configuration");
+            }
+            if (!inSection) {
+                continue;
+            }
+            Matcher matcher = row.matcher(line);
+            if (!matcher.find() || !matcher.group(1).startsWith("`millrace.")) {
+                continue;
+            }
+            List<String> properties = new ArrayList<>();
+            Matcher names = quoted.matcher(matcher.group(1));
+            while (names.find()) {
+                String name = names.group(1);
+                if (properties.isEmpty()) {
+                    properties.add(name);
+                    continue;
+                }
+                String first = properties.get(0);
+                int segments = name.substring(1).split("\\.").length;
+                String base = first;
+                for (int i = 0; i < segments; i++) {
+                    base = base.substring(0, base.lastIndexOf('.'));
+                }
+                properties.add(base + name);
+            }
+            rows.add(new ReadmeRow(List.copyOf(properties), matcher.group(2).replace("`", "").trim()));
+        }
+        return rows;
+    }
+
+    /** As the README and the metadata write durations: whole minutes in m, whole seconds in s, else ms. */
+    static String duration(Duration duration) {
         long millis = duration.toMillis();
         if (millis >= 60_000 && millis % 60_000 == 0) {
             return (millis / 60_000) + "m";

@@ -5,11 +5,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +45,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A table whose local state does not fit its changelog: a checkpoint beyond the changelog's end is distrusted and the
- * store rebuilt, and a changelog with the wrong partition count stops the stream before it processes anything.
+ * store rebuilt, and a changelog with the wrong partition count stops the stream before it processes anything. A
+ * changelog the application creates is compacted.
  */
 class TableChangelogIntegrationTests {
 
@@ -117,6 +125,22 @@ class TableChangelogIntegrationTests {
         assertThat(view.tables()).isEmpty();
         assertThat(TestKafka.partitions(scenario.changelog())).isEqualTo(1);
         assertThat(TestKafka.committed(scenario.application() + "-" + STREAM)).isZero();
+    }
+
+    @Test
+    void theChangelogIsCreatedCompactedWithTheInputsPartitions(@TempDir Path stateDir) throws Exception {
+        Scenario scenario = Scenario.create("compacted", 2);
+        ConfigurableApplicationContext context = start(scenario, stateDir, List.of());
+        Scenario.awaitActive(context, 2);
+        assertThat(TestKafka.partitions(scenario.changelog())).isEqualTo(2);
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, scenario.changelog());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.brokers()))) {
+            Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+            ConfigEntry cleanupPolicy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            assertThat(cleanupPolicy.value()).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+            // Set on the topic, not inherited from a broker default.
+            assertThat(cleanupPolicy.source()).isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        }
     }
 
     private ConfigurableApplicationContext start(Scenario scenario, Path stateDir,

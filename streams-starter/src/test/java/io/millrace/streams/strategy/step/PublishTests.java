@@ -19,6 +19,7 @@ import static io.millrace.streams.strategy.step.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link Publish}, with a subscriber that records its deliveries and acknowledges when the test says so.
@@ -178,9 +179,9 @@ class PublishTests {
         this.publish.submit(payload(0, "a"));
         this.publish.close();
         long start = System.nanoTime();
-        this.publish.join(Duration.ofMillis(150));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(100)).isLessThan(Duration.ofSeconds(5));
+        // A join that ignored its timeout would block for good: bounded far above what honouring it takes.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> this.publish.join(Duration.ofMillis(150)));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
         assertThat(this.next.submitted).isEmpty();
         assertThat(this.next.calls).endsWith("close", "join");
         assertThat(this.next.joinTimeout).isLessThanOrEqualTo(Duration.ofMillis(150));

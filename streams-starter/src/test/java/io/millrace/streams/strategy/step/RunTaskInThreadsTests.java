@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link RunTaskInThreads} on a real {@link WorkerPool}. The test thread plays the poll thread, so every
@@ -252,9 +253,9 @@ class RunTaskInThreadsTests {
         step.submit(payload(0, 0, "k", "gated-0"));
         step.close();
         long start = System.nanoTime();
-        step.join(Duration.ofMillis(200));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(150)).isLessThan(Duration.ofSeconds(5));
+        // A join that ignored its timeout would block for good: bounded far above what honouring it takes.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> step.join(Duration.ofMillis(200)));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
         assertThat(this.next.submitted).isEmpty();
         assertThat(this.next.calls).endsWith("close", "join");
         assertThat(this.next.joinTimeout).isLessThanOrEqualTo(Duration.ofMillis(200));

@@ -15,6 +15,7 @@ import static io.millrace.streams.strategy.step.TestRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link RunTask}.
@@ -121,9 +122,8 @@ class RunTaskTests {
         this.next.rejecting(true);
         task.submit(payload(0, "apple"));
         task.close();
-        long start = System.nanoTime();
-        task.join(Duration.ofMillis(100));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // A join that ignored its timeout would block for good: bounded far above what honouring it takes.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> task.join(Duration.ofMillis(100)));
         assertThat(this.next.submitted).isEmpty();
         assertThat(this.next.calls).endsWith("close", "join");
         assertThat(this.next.joinTimeout).isLessThanOrEqualTo(Duration.ofMillis(100));
