@@ -331,7 +331,7 @@ public class MillraceProperties {
          * Most records read, checked or sent and not yet acknowledged by the broker at once; past it, requests are
          * refused with 503 and Retry-After. Bounds the bodies held to max-in-flight times max-body-size.
          */
-        private int maxInFlight = HttpIngressHandler.DEFAULT_MAX_IN_FLIGHT;
+        private int maxInFlight = 100; // HttpIngressHandler.DEFAULT_MAX_IN_FLIGHT (DefaultsTests)
 
         public boolean isEnabled() {
             return this.enabled;

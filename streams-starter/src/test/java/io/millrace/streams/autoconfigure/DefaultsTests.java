@@ -44,6 +44,9 @@ class DefaultsTests {
         assertThat(stream.getOrdering()).as("ordering").isEqualTo(DEFAULTS.workers().ordering());
         assertThat(stream.isVirtualThreads()).as("virtual-threads").isEqualTo(DEFAULTS.workers().virtualThreads());
         assertThat(stream.getMaxInFlight()).as("max-in-flight").isEqualTo(DEFAULTS.maxInFlight());
+        // A literal in the properties, so that the configuration processor can show it as the default.
+        assertThat(new MillraceProperties().getHttpIngress().getMaxInFlight()).as("http-ingress.max-in-flight")
+            .isEqualTo(io.millrace.streams.ingress.HttpIngressHandler.DEFAULT_MAX_IN_FLIGHT);
         assertThat(stream.getDeadLetterTopic()).as("dead-letter-topic").isEqualTo(DEFAULTS.deadLetterTopic());
         assertThat(stream.getShutdownTimeout()).as("shutdown-timeout").isEqualTo(DEFAULTS.shutdownTimeout());
         // Unset, so that it follows the guarantee.
