@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -15,7 +18,8 @@ import io.millrace.streams.runtime.KafkaClients;
 /**
  * Deletes what a re-keyed stream's second stage committed from its repartition topic ({@code Admin.deleteRecords},
  * as Kafka Streams does), so that the topic stays small: at most once per interval, on a thread of its own so the
- * poll loop never waits for the brokers, and once more when the stage stops.
+ * poll loop never waits for the brokers, and once more when the stage stops. Deleting up to a stale offset (of a
+ * partition that moved to another instance since) is harmless: the broker keeps the larger log start.
  */
 final class RepartitionPurger {
 
@@ -37,9 +41,16 @@ final class RepartitionPurger {
     /** What the last deletion asked for. */
     private final Map<TopicPartition, Long> deleted = new HashMap<>();
 
+    /** One daemon thread for the purgers of every stream: a deletion is a short admin call every few seconds. */
+    private static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor((task) -> {
+        Thread thread = new Thread(task, "millrace-repartition-purge");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private long lastMillis;
 
-    private boolean deleting;
+    private boolean scheduled;
 
     private boolean warned;
 
@@ -51,46 +62,41 @@ final class RepartitionPurger {
     }
 
     /**
-     * Hears a commit of the second stage; deletes what is committed if the interval has passed. Any thread.
+     * Hears a commit of the second stage; what it committed is deleted at most {@link #INTERVAL} after the last
+     * deletion, so the last commits before the stream goes quiet are deleted too. Any thread.
      * @param offsets the committed offsets
      */
-    void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    synchronized void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((partition, offset) -> {
+            if (partition.topic().equals(this.topic)) {
+                this.committed.merge(partition, offset.offset(), Math::max);
+            }
+        });
+        if (this.scheduled || this.committed.isEmpty()) {
+            return;
+        }
+        this.scheduled = true;
+        long delay = Math.max(0, this.lastMillis + INTERVAL.toMillis() - this.clock.millis());
+        SCHEDULER.schedule(this::deleteDue, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void deleteDue() {
         Map<TopicPartition, Long> due;
         synchronized (this) {
-            offsets.forEach((partition, offset) -> {
-                if (partition.topic().equals(this.topic)) {
-                    this.committed.merge(partition, offset.offset(), Math::max);
-                }
-            });
-            long now = this.clock.millis();
-            if (this.deleting || now - this.lastMillis < INTERVAL.toMillis()) {
-                return;
-            }
+            this.scheduled = false;
+            this.lastMillis = this.clock.millis();
             due = due();
-            if (due.isEmpty()) {
-                return;
-            }
-            this.lastMillis = now;
-            this.deleting = true;
         }
-        Thread thread = new Thread(() -> delete(due), "millrace-" + this.stream + "-purge");
-        thread.setDaemon(true);
-        thread.start();
+        delete(due);
     }
 
     /** Deletes what is committed and not deleted yet, on the caller's thread: when the stage stops. */
     void flush() {
         Map<TopicPartition, Long> due;
         synchronized (this) {
-            if (this.deleting) {
-                return;
-            }
             due = due();
-            this.deleting = !due.isEmpty();
         }
-        if (!due.isEmpty()) {
-            delete(due);
-        }
+        delete(due);
     }
 
     private Map<TopicPartition, Long> due() {
@@ -104,6 +110,9 @@ final class RepartitionPurger {
     }
 
     private void delete(Map<TopicPartition, Long> before) {
+        if (before.isEmpty()) {
+            return;
+        }
         boolean done = false;
         try {
             this.clients.deleteRecords(before);
@@ -121,7 +130,6 @@ final class RepartitionPurger {
             if (done) {
                 before.forEach((partition, offset) -> this.deleted.merge(partition, offset, Math::max));
             }
-            this.deleting = false;
         }
     }
 }
