@@ -3,7 +3,9 @@ package io.millrace.streams.autoconfigure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -11,6 +13,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
+import io.millrace.streams.metrics.StreamsMetrics;
 import io.millrace.streams.processor.BatchInputProcessor;
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.KeySelector;
@@ -77,6 +80,22 @@ class RekeyedStreamsTests {
                     assertThat(view.stages().get(1).processor()).isEqualTo(Count.class.getName());
                 });
                 assertThat(manager.stageStats("words")).hasSize(2);
+                SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                try (StreamsMetrics metrics = new StreamsMetrics(manager)) {
+                    metrics.bindTo(registry);
+                    assertThat(registry.get(StreamsMetrics.CONSUMED).tag("stream", "words").functionCounter().count())
+                        .isZero();
+                    for (String stage : List.of("1", "2")) {
+                        assertThat(registry.get(StreamsMetrics.STAGE_CONSUMED).tags("stream", "words", "stage", stage)
+                            .functionCounter().count()).isZero();
+                        assertThat(registry.get(StreamsMetrics.STAGE_PROCESSED).tags("stream", "words", "stage", stage)
+                            .functionCounter()).isNotNull();
+                        assertThat(registry.get(StreamsMetrics.STAGE_DEAD_LETTERED)
+                            .tags("stream", "words", "stage", stage).functionCounter()).isNotNull();
+                        assertThat(registry.get(StreamsMetrics.STAGE_LAG).tags("stream", "words", "stage", stage)
+                            .gauge()).isNotNull();
+                    }
+                }
             });
     }
 
