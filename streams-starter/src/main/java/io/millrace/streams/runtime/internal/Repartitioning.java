@@ -1,12 +1,14 @@
 package io.millrace.streams.runtime.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 import io.millrace.streams.processor.InputProcessor;
 import io.millrace.streams.processor.KeySelector;
@@ -17,8 +19,12 @@ import io.millrace.streams.runtime.StreamResources;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.schema.Schema;
 import io.millrace.streams.strategy.Commit;
+import io.millrace.streams.strategy.InvalidMessage;
+import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.strategy.RecordLimits;
+import io.millrace.streams.strategy.RecordSize;
 import io.millrace.streams.strategy.step.CommitOffsets;
 import io.millrace.streams.strategy.step.Decode;
 import io.millrace.streams.strategy.step.Ingest;
@@ -84,8 +90,9 @@ final class Repartitioning implements ProcessingStrategyFactory {
             Map<TopicPartition, Long> partitions) {
         CommitOffsets<List<ProducerRecord<byte[], byte[]>>> commitOffsets = new CommitOffsets<>(commit,
                 this.settings.commitInterval(), this.settings.commitRecords(), this.resources.clock());
-        Produce produce = new Produce(this.resources.producer(), this.resources.deadLetters(),
-                this.settings.maxInFlight(), this.resources.listener(), commitOffsets);
+        ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> produce = new SizeCheck(this.resources.recordLimits(),
+                new Produce(this.resources.producer(), this.resources.deadLetters(), this.settings.maxInFlight(),
+                        this.resources.listener(), commitOffsets));
         if (this.pool != null) {
             RunTaskInThreads threads = new RunTaskInThreads(Ingest.task(this.processor, this.settings.retry()),
                     this.pool, this.settings.workers().ordering(), this.settings.maxInFlight(), produce);
@@ -106,6 +113,58 @@ final class Repartitioning implements ProcessingStrategyFactory {
     private static InputProcessor<Object, List<ProducerRecord<byte[], byte[]>>> processor(String stream,
             String topic, Rekey<?> rekey, InputProcessor<?, ?> inputProcessor) {
         return new Rekeying(stream, topic, (KeySelector) rekey.key(), rekey.schema(), inputProcessor);
+    }
+
+    /**
+     * Dead-letters ({@code OUTPUT_FAILED}) a record larger than the repartition topic takes, before it is sent: a
+     * send the broker refuses would fail the transaction under exactly-once.
+     */
+    private static final class SizeCheck implements ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> {
+
+        private final RecordLimits limits;
+
+        private final ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next;
+
+        SizeCheck(RecordLimits limits, ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
+            this.limits = limits;
+            this.next = next;
+        }
+
+        @Override
+        public void submit(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+            if (message.hasPayload() && !this.limits.unlimited()) {
+                for (ProducerRecord<byte[], byte[]> record : message.payload()) {
+                    String tooLarge = this.limits.tooLarge("The re-keyed record", record.topic(),
+                            RecordSize.upperBound(record));
+                    if (tooLarge != null) {
+                        this.next.submit(message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
+                                new RecordTooLargeException(tooLarge))));
+                        return;
+                    }
+                }
+            }
+            this.next.submit(message);
+        }
+
+        @Override
+        public void poll() {
+            this.next.poll();
+        }
+
+        @Override
+        public void close() {
+            this.next.close();
+        }
+
+        @Override
+        public void join(Duration timeout) {
+            this.next.join(timeout);
+        }
+
+        @Override
+        public void terminate() {
+            this.next.terminate();
+        }
     }
 
     /** The stream's input processor, then the new key and the record of the repartition topic. */
