@@ -191,6 +191,7 @@ function card(name) {
       stat('dead-lettered', 'deadLettered'), stat('in flight', 'inFlight'), stat('lag', 'lag')),
     h('p', { class: 'produced', 'data-field': 'produced' }),
     h('p', { class: 'stream-tables', 'data-field': 'tables', hidden: '' }),
+    h('div', { class: 'windows', 'data-field': 'windows', hidden: '' }),
     h('details', { class: 'partitions' },
       h('summary', { 'data-field': 'partitionSummary' }, 'partitions'),
       h('table', {},
@@ -270,6 +271,7 @@ function updateCard(c, s, rate) {
   const tables = field(c, 'tables');
   tables.hidden = names.length === 0;
   tables.textContent = names.length ? `tables: ${names.join(', ')}` : '';
+  windows(c, s, names);
   spark(c, sparks.get(s.name) || []);
   partitions(c, s);
   const show = (action, visible) => {
@@ -306,6 +308,61 @@ function partitions(c, s) {
       h('td', {}, known(lag)), h('td', {}, known(view.inFlight)), h('td', {}, waiting),
       h('td', {}, isPaused ? h('span', { class: 'badge', 'data-state': 'PAUSED' }, 'paused') : ''));
   }));
+}
+
+// ---- windowed tables ----------------------------------------------------------------------------
+
+/** Epoch milliseconds as an ISO time to the second, '–' when absent (the endpoint leaves out a null stream time). */
+function isoTime(millis) {
+  return typeof millis === 'number' && Number.isFinite(millis)
+    ? new Date(millis).toISOString().replace(/\.000Z$/, 'Z') : '–';
+}
+
+function formatBytes(bytes) {
+  if (typeof bytes !== 'number' || bytes < 0) {
+    return '–';
+  }
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/**
+ * The stream's windowed tables, one small table each: per partition its stream time, open windows, windows closed,
+ * late records (dead-lettered / dropped), segments and size on disk. Hidden when the stream has none.
+ */
+function windows(c, s, names) {
+  const windowed = names.map((name) => ({ name, summary: tableSummary(s, name) }))
+    .filter((t) => t.summary && Array.isArray(t.summary.windows));
+  const container = field(c, 'windows');
+  container.hidden = windowed.length === 0;
+  const count = (v) => (typeof v === 'number' ? formatCount(v) : '–');
+  container.replaceChildren(...windowed.map((t) => h('table', { 'data-table': t.name },
+    h('caption', {}, `windows of ${t.name}`
+      + (t.summary.windows.some((w) => w.role && w.role !== 'ACTIVE') ? ' (greyed: standby or restoring)' : '')),
+    h('thead', {}, h('tr', {},
+      h('th', {}, 'partition'), h('th', {}, 'stream time'), h('th', {}, 'open'), h('th', {}, 'closed'),
+      h('th', { title: 'late records: dead-lettered with reason LATE / dropped' }, 'late / dropped'),
+      h('th', { title: 'the store: time segments, size on disk' }, 'segments, disk'))),
+    h('tbody', {}, ...t.summary.windows.map((w) => h('tr', { 'data-partition': String(w.partition),
+      'data-role': w.role || '' },
+    h('td', { title: (w.role || '').toLowerCase() }, String(w.partition)),
+    h('td', { 'data-field': 'streamTime', 'data-value': w.streamTime ?? '',
+      title: typeof w.streamTime === 'number' ? `${w.streamTime} ms` : 'no record yet' }, isoTime(w.streamTime)),
+    h('td', { 'data-field': 'open' }, count(w.open)),
+    h('td', { 'data-field': 'closed', title: typeof w.lastClosedStart === 'number'
+      ? `newest closed window started ${isoTime(w.lastClosedStart)}` : 'no window closed yet' }, count(w.closed)),
+    h('td', { 'data-field': 'late', class: (w.late || 0) + (w.droppedLate || 0) > 0 ? 'warn' : '',
+      title: `${count(w.late)} dead-lettered with reason LATE, ${count(w.droppedLate)} dropped` },
+    `${count(w.late)} / ${count(w.droppedLate)}`),
+    h('td', { title: typeof w.diskBytes === 'number' ? `${formatCount(w.diskBytes)} bytes on disk` : '' },
+      h('span', { 'data-field': 'segments' }, count(w.segments)), ', ',
+      h('span', { 'data-field': 'diskBytes' }, formatBytes(w.diskBytes)))))))));
 }
 
 // ---- tables -------------------------------------------------------------------------------------

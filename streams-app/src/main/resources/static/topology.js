@@ -63,7 +63,10 @@ export function restoreOf(stream) {
   return restore;
 }
 
-/** The compact summary of one table of a stream ({ active, restoring, standby, written, restores }), or null. */
+/**
+ * The compact summary of one table of a stream ({ active, restoring, standby, written, restores }, and for a
+ * windowed table `windows`: one entry per partition), or null.
+ */
 export function tableSummary(stream, name) {
   const tables = stream.tables;
   if (tables && !Array.isArray(tables) && typeof tables === 'object') {
@@ -81,6 +84,12 @@ export function tableSummary(stream, name) {
       summary.restoring += 1;
       summary.restores.push({ partition: p.partition, restored: p.restored || 0, remaining: p.remaining || 0 });
     }
+    if (p.windows && typeof p.windows === 'object') {
+      (summary.windows = summary.windows || []).push({ partition: p.partition, role: p.role, ...p.windows });
+    }
+  }
+  if (summary.windows) {
+    summary.windows.sort((a, b) => a.partition - b.partition);
   }
   return summary;
 }

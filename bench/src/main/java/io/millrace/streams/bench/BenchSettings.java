@@ -34,21 +34,26 @@ import java.util.stream.Collectors;
  * @param contenders the contenders to run by name, or empty for all; a contest or scenario with 0 records is
  * skipped
  * @param scenarios the scenarios to run: {@code animals} (the throughput contest, the slow handler and the stalled
- * output), {@code restore}, {@code wordcount}
+ * output), {@code restore}, {@code wordcount}, {@code windowed}
  * @param restoreRecords distinct keys in the changelog of the restore scenario
  * @param restorePartitions partitions of that changelog (and of its stream's input)
  * @param wordCountRecords input records (words) of the word-count scenario
  * @param wordCountWords the vocabulary those words are drawn from
  * @param wordCountPartitions partitions of the word-count topics
+ * @param windowedRecords input records of the windowed-count scenario
+ * @param windowedKeys the keys those records are drawn from
+ * @param windowedWindows how many 10 s windows of event time the records span (all of them close during the run)
+ * @param windowedPartitions partitions of the windowed-count topics
  */
 record BenchSettings(int records, int rounds, int warmupRounds, int partitions, double invalidRatio,
         int maxPollRecords, int slowRecords, Duration slowDelay, int slowWorkers, int stallRecords, int stallPadding,
         int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, String pin,
         String brokerCpus, String contenderCpus, Duration timeout, Set<String> contenders, Set<String> scenarios,
-        int restoreRecords, int restorePartitions, int wordCountRecords, int wordCountWords, int wordCountPartitions) {
+        int restoreRecords, int restorePartitions, int wordCountRecords, int wordCountWords, int wordCountPartitions,
+        int windowedRecords, int windowedKeys, int windowedWindows, int windowedPartitions) {
 
     /** Every scenario, as {@code --scenario=all} names them. */
-    static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount");
+    static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount", "windowed");
 
     /** The values of {@code --pin}. */
     static final Set<String> PINS = Set.of("auto", "on", "off");
@@ -84,7 +89,9 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
                 names(reader.text("contenders", "")), scenarios(reader.text("scenario", "animals")),
                 reader.integer("restore-records", 1_000_000), reader.integer("restore-partitions", 1),
                 reader.integer("wordcount-records", 1_000_000), reader.integer("wordcount-words", 10_000),
-                reader.integer("wordcount-partitions", 3));
+                reader.integer("wordcount-partitions", 3), reader.integer("windowed-records", 1_000_000),
+                reader.integer("windowed-keys", 10_000), reader.integer("windowed-windows", 10),
+                reader.integer("windowed-partitions", 3));
         if (!reader.unread().isEmpty()) {
             throw new IllegalArgumentException("Unknown settings " + reader.unread());
         }
@@ -119,7 +126,7 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
 
     /**
      * Whether to run a scenario.
-     * @param name {@code animals}, {@code restore} or {@code wordcount}
+     * @param name {@code animals}, {@code restore}, {@code wordcount} or {@code windowed}
      * @return whether it was asked for
      */
     boolean scenario(String name) {

@@ -21,6 +21,8 @@ final class Report {
 
     private static final double TARGET_SLOW = 0.8;
 
+    private static final double TARGET_WINDOWED_VS_STREAMS = 1.5;
+
     private final Results results;
 
     private final StringBuilder out = new StringBuilder();
@@ -66,6 +68,9 @@ final class Report {
         }
         if (this.results.wordCount() != null) {
             wordCount();
+        }
+        if (this.results.windowed() != null) {
+            windowed();
         }
         method();
         return this.out.toString();
@@ -239,6 +244,44 @@ final class Report {
                         perRound(ratio)));
             }
             line("%s", row);
+        }
+        line("");
+    }
+
+    private void windowed() {
+        WindowedResults windowed = this.results.windowed();
+        line("## Windowed count: %,d records over %,d keys, %d tumbling 10 s windows, %d partitions",
+                windowed.records(), windowed.keys(), windowed.windows(), windowed.partitions());
+        line("");
+        line("Input keyed by the counted key (no re-keying), record timestamps advancing evenly over the windows, then "
+                + "one record per partition that closes the last windows. Throughput = input records / (first record "
+                + "fetched to the last output visible: its acknowledgement at-least-once, the commit of the last "
+                + "transaction exactly-once). Every run's outputs were read back: all %,d key windows have their true "
+                + "count; final results (Millrace, Kafka Streams with suppress, the bare loop) exactly once each, "
+                + "for Kafka Streams without suppress the last update of each.", windowed.keyWindows());
+        line("");
+        table(new ArrayList<>(windowed.contenders()), windowed.runs());
+        line("");
+        line("Outputs per run: %s.", String.join(", ", windowed.contenders().stream()
+                .map((contender) -> String.format(Locale.ROOT, "%s %,d", contender.name(),
+                        windowed.outputs().getOrDefault(contender.name(), 0L)))
+                .toList()));
+        line("");
+        line("| ratio | median of rounds | min-max | per round | target |");
+        line("|---|---|---|---|---|");
+        for (WindowedContender millrace : windowed.contenders()) {
+            if (!millrace.name().startsWith("win-millrace")) {
+                continue;
+            }
+            for (WindowedContender baseline : windowed.contenders()) {
+                boolean streams = baseline.name().startsWith("win-kstreams");
+                boolean sameGuarantee = baseline.exactlyOnce() == millrace.exactlyOnce();
+                if ((streams && sameGuarantee || baseline.name().equals("win-bare"))
+                        && !measured(windowed.runs(), baseline.name()).isEmpty()) {
+                    ratioRow(millrace.name() + " / " + baseline.name(), Spread.ratio(windowed.runs(), millrace.name(),
+                            baseline.name(), RunResult::throughput), streams ? TARGET_WINDOWED_VS_STREAMS : Double.NaN);
+                }
+            }
         }
         line("");
     }

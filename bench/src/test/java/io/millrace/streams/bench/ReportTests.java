@@ -24,7 +24,7 @@ class ReportTests {
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", new Expected(1000, Map.of("dlt", 10L), 0),
                 List.of(contender("bare"), contender("kstreams"), contender("millrace")), runs, null, List.of(),
-                List.of(), null, null, null);
+                List.of(), null, null, null, null);
 
         String report = new Report(results).markdown();
 
@@ -32,6 +32,30 @@ class ReportTests {
                 "| Millrace / bare loop (c/a) | **0.90** | 0.50-1.10 | 0.90, 0.50, 1.10 | >= 0.95 (**not met**) |",
                 "| Millrace / Kafka Streams (c/b) | **1.65** | 1.00-1.80 | 1.80, 1.00, 1.65 | >= 1.30 (met) |",
                 "not pinned to CPUs: --pin=off");
+    }
+
+    @Test
+    void theWindowedCountComparesEachMillraceRunWithKafkaStreamsOfTheSameGuaranteeAndTheBareLoop() {
+        ClientSettings clients = new ClientSettings("localhost:9092", 500);
+        List<WindowedContender> contenders = List.of(new BareWindowedCount("in", clients),
+                new KafkaStreamsWindowedCount("in", clients, true, false),
+                new MillraceWindowedCount("in", clients, false),
+                new KafkaStreamsWindowedCount("in", clients, true, true),
+                new MillraceWindowedCount("in", clients, true));
+        List<RunResult> runs = List.of(run("win-bare", 1, 400), run("win-kstreams-suppress", 1, 100),
+                run("win-millrace", 1, 200), run("win-kstreams-suppress-eos", 1, 100),
+                run("win-millrace-eos", 1, 120));
+        Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
+                "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
+                null, new WindowedResults(1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)));
+
+        String report = new Report(results).markdown();
+
+        assertThat(report).contains("| win-millrace / win-bare | **0.50** |",
+                "| win-millrace / win-kstreams-suppress | **2.00** | 2.00-2.00 | 2.00 | >= 1.50 (met) |",
+                "| win-millrace-eos / win-kstreams-suppress-eos | **1.20** | 1.20-1.20 | 1.20 | >= 1.50 (**not met**) |",
+                "| win-millrace-eos / win-bare | **0.30** |")
+            .doesNotContain("win-millrace / win-kstreams-suppress-eos", "win-millrace-eos / win-kstreams-suppress |");
     }
 
     private static Contender contender(String name) {

@@ -304,7 +304,8 @@ class ExactlyOnceCrashIntegrationTests {
         List<String> command = List.of(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar",
                 appJar().toString(), "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--millrace.embedded-broker.enabled=false", "--millrace.samples.generator.enabled=false",
-                "--millrace.streams.animals.enabled=false", "--millrace.state-dir=" + state,
+                "--millrace.streams.animals.enabled=false", "--millrace.streams.animal-counts.enabled=false",
+                "--millrace.state-dir=" + state,
                 "--server.port=" + port, "--millrace.application-id=" + APPLICATION_ID,
                 // The killed member leaves its group when its session expires: 6 s (the broker's minimum), not 45 s.
                 "--spring.kafka.consumer.properties[session.timeout.ms]=6000",

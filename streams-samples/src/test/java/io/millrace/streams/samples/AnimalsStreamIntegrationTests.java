@@ -63,7 +63,7 @@ class AnimalsStreamIntegrationTests {
                 "--spring.kafka.bootstrap-servers=" + TestKafka.brokers(),
                 "--millrace.application-id=animals-test",
                 "--millrace.streams.sentence-splitter.enabled=false",
-                "--millrace.streams.word-count.enabled=false",
+                "--millrace.streams.word-count.enabled=false", "--millrace.streams.animal-counts.enabled=false",
                 "--millrace.streams.animals.commit.interval=100ms");
     }
 

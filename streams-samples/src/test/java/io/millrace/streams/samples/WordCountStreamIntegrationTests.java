@@ -45,7 +45,7 @@ class WordCountStreamIntegrationTests {
         TestKafka.createTopic("sentences", 3);
         context = new SpringApplicationBuilder(SamplesTestApplication.class).web(WebApplicationType.NONE)
             .run("--spring.kafka.bootstrap-servers=" + TestKafka.brokers(), "--millrace.application-id=" + APPLICATION,
-                    "--millrace.state-dir=" + stateDir, "--millrace.streams.animals.enabled=false",
+                    "--millrace.state-dir=" + stateDir, "--millrace.streams.animals.enabled=false", "--millrace.streams.animal-counts.enabled=false",
                     "--millrace.streams.sentence-splitter.guarantee=exactly-once",
                     "--millrace.streams.word-count.guarantee=exactly-once");
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -36,6 +37,16 @@ import io.millrace.streams.table.TablePartitionView;
  *            "restores": [{"partition": 1, "restored": 800, "remaining": 1200}]}},
  * "restore": {"restoring": 1, "restored": 800, "remaining": 1200}
  * </pre>
+ *
+ * <p>Windowed tables: each of their partitions' views has {@code windows} ({@link TablePartitionView.WindowsView}:
+ * stream time, newest closed window, open, closed and late windows, segments, size on disk), and their summary in
+ * the list has the same per partition, by partition number:
+ * <pre>
+ * "windows": [{"partition": 0, "role": "ACTIVE", "streamTime": 1700000010000, "lastClosedStart": 1699999990000,
+ *              "open": 5, "closed": 41, "late": 6, "droppedLate": 0, "segments": 2, "diskBytes": 2048}]
+ * </pre>
+ * Times are epoch milliseconds; {@code streamTime} and {@code lastClosedStart} are left out (the actuator leaves
+ * out nulls) until the partition has seen a record or closed a window. A plain table has no {@code windows}.
  */
 @Endpoint(id = "streams", defaultAccess = Access.READ_ONLY)
 public class StreamsEndpoint {
@@ -160,8 +171,11 @@ public class StreamsEndpoint {
      * @param standby warm copies of partitions other instances own
      * @param written writes of processed records since the partitions were opened
      * @param restores the restoring partitions, by partition number
+     * @param windows a windowed table's partitions with their windows, by partition number; {@code null} for a
+     * plain table
      */
-    public record TableSummary(int active, int restoring, int standby, long written, List<Restore> restores) {
+    public record TableSummary(int active, int restoring, int standby, long written, List<Restore> restores,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<PartitionWindows> windows) {
 
         static TableSummary of(List<TablePartitionView> partitions) {
             int active = 0;
@@ -169,8 +183,12 @@ public class StreamsEndpoint {
             int standby = 0;
             long written = 0;
             List<Restore> restores = new ArrayList<>();
+            List<PartitionWindows> windows = new ArrayList<>();
             for (TablePartitionView partition : partitions) {
                 written += partition.written();
+                if (partition.windows() != null) {
+                    windows.add(new PartitionWindows(partition.partition(), partition.role(), partition.windows()));
+                }
                 switch (partition.role()) {
                     case ACTIVE -> active++;
                     case STANDBY -> standby++;
@@ -181,8 +199,22 @@ public class StreamsEndpoint {
                 }
             }
             restores.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-            return new TableSummary(active, restoring, standby, written, restores);
+            windows.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+            return new TableSummary(active, restoring, standby, written, restores,
+                    windows.isEmpty() ? null : windows);
         }
+    }
+
+    /**
+     * The windows of one partition of a windowed table, serialized flat: {@code partition}, {@code role}, then the
+     * fields of {@link TablePartitionView.WindowsView}.
+     *
+     * @param partition the partition
+     * @param role restoring, active or standby
+     * @param windows its windows
+     */
+    public record PartitionWindows(int partition, TablePartition.Role role,
+            @JsonUnwrapped TablePartitionView.WindowsView windows) {
     }
 
     /**

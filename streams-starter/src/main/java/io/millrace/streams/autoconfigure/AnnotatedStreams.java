@@ -20,6 +20,7 @@ import io.millrace.streams.runtime.InvalidStreamsException;
 import io.millrace.streams.runtime.Rekey;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.schema.Schema;
+import io.millrace.streams.table.Windowed;
 
 /**
  * Turns the {@link StreamProcessor} beans into stream definitions, failing with a message that names the culprit
@@ -175,6 +176,17 @@ final class AnnotatedStreams {
             throw new InvalidStreamsException(where + " implements neither OutputProcessor nor FlatOutputProcessor");
         }
         Class<?> accepted = types.getGeneric(0).resolve(Object.class);
+        String windowsOf = output.annotation().closedWindowsOf();
+        if (!windowsOf.isBlank()) {
+            if (!accepted.isAssignableFrom(Windowed.class)) {
+                throw new InvalidStreamsException(where + " takes the closed windows of table '" + windowsOf
+                        + "' but its input type is " + accepted.getName() + ", not Windowed<K, V>");
+            }
+            Schema schema = schemaFor(resolved(types.getGeneric(1), output, "output"), where);
+            Output route = (output.bean() instanceof OutputProcessor processor) ? Output.of(topic, schema, processor)
+                    : new Output(topic, schema, (FlatOutputProcessor) output.bean());
+            return route.ofClosedWindows(windowsOf);
+        }
         if (!accepted.isAssignableFrom(ingestedType) && ingestedType != Object.class) {
             throw new InvalidStreamsException(where + " takes " + accepted.getName()
                     +  " but " + producer + " returns " + ingestedType.getName());

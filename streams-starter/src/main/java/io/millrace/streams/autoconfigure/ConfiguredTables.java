@@ -43,7 +43,7 @@ final class ConfiguredTables {
             StreamTable table = annotation.synthesize();
             String where = "@StreamTable '" + table.name() + "' on " + processorClass.getName();
             tables.put(table.name(), TableDefinition.of(table.name(), schemaOf(table.key(), where),
-                    schemaOf(table.value(), where)));
+                    schemaOf(table.value(), where)).withWindows(TableWindows.declared(table, where)));
         });
         MillraceProperties.Stream configured = this.settings.get(definition.name());
         if (configured != null) {
@@ -80,7 +80,9 @@ final class ConfiguredTables {
         }
         TableDefinition.StoreType store = (properties.getStore() != null) ? properties.getStore()
                 : (declared != null) ? declared.store() : null;
-        return new TableDefinition(name, key, value, store);
+        return new TableDefinition(name, key, value, store,
+                TableWindows.configured(prefix + "window.", (declared != null) ? declared.windows() : null,
+                        properties.getWindow()));
     }
 
     private Schema<?> schemaOf(Class<?> type, String where) {

@@ -1,5 +1,7 @@
 package io.millrace.streams.autoconfigure;
 
+import java.util.Map;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -7,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -28,8 +31,13 @@ public final class HttpIngressAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    HttpIngressHandler millraceHttpIngressHandler(StreamManager manager, KafkaClients clients) {
-        return new HttpIngressHandler(manager, clients);
+    HttpIngressHandler millraceHttpIngressHandler(StreamManager manager, KafkaClients clients,
+            MillraceProperties properties) {
+        MillraceProperties.HttpIngress ingress = properties.getHttpIngress();
+        DataSize maxBodySize = ingress.getMaxBodySize();
+        int limit = (maxBodySize != null) ? (int) Math.min(maxBodySize.toBytes(), Integer.MAX_VALUE)
+                : clients.maxRequestSize(Map.of());
+        return new HttpIngressHandler(manager, clients, new HttpIngressHandler.Limits(limit, ingress.getMaxInFlight()));
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import io.millrace.streams.ingress.HttpIngressHandler;
 import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.strategy.worker.Ordering;
@@ -161,6 +162,8 @@ public class MillraceProperties {
          */
         private String valueSchema;
 
+        private final Window window = new Window();
+
         public TableDefinition.StoreType getStore() {
             return this.store;
         }
@@ -183,6 +186,96 @@ public class MillraceProperties {
 
         public void setValueSchema(String valueSchema) {
             this.valueSchema = valueSchema;
+        }
+
+        public Window getWindow() {
+            return this.window;
+        }
+    }
+
+    /**
+     * The windows of a windowed table; each property overrides the table's declaration. Setting size makes a table
+     * windowed.
+     */
+    public static class Window {
+
+        /**
+         * Length of a window: tumbling windows unless advance is smaller.
+         */
+        private Duration size;
+
+        /**
+         * How far consecutive windows start apart: hopping windows when smaller than size. Defaults to size.
+         */
+        private Duration advance;
+
+        /**
+         * How long after its end a window still takes out-of-order records; later ones are late. Defaults to 0.
+         */
+        private Duration grace;
+
+        /**
+         * Inactivity gap of session windows (not supported yet: setting it fails the start).
+         */
+        private Duration gap;
+
+        /**
+         * How long, in stream time from its start, a window is kept and readable. Defaults to the larger of 1 h
+         * and size plus grace.
+         */
+        private Duration retention;
+
+        /**
+         * Whether late records are dropped (counted) instead of dead-lettered with reason LATE.
+         */
+        private Boolean dropLate;
+
+        public Duration getSize() {
+            return this.size;
+        }
+
+        public void setSize(Duration size) {
+            this.size = size;
+        }
+
+        public Duration getAdvance() {
+            return this.advance;
+        }
+
+        public void setAdvance(Duration advance) {
+            this.advance = advance;
+        }
+
+        public Duration getGrace() {
+            return this.grace;
+        }
+
+        public void setGrace(Duration grace) {
+            this.grace = grace;
+        }
+
+        public Duration getGap() {
+            return this.gap;
+        }
+
+        public void setGap(Duration gap) {
+            this.gap = gap;
+        }
+
+        public Duration getRetention() {
+            return this.retention;
+        }
+
+        public void setRetention(Duration retention) {
+            this.retention = retention;
+        }
+
+        public Boolean getDropLate() {
+            return this.dropLate;
+        }
+
+        public void setDropLate(Boolean dropLate) {
+            this.dropLate = dropLate;
         }
     }
 
@@ -223,12 +316,40 @@ public class MillraceProperties {
          */
         private boolean enabled;
 
+        /**
+         * Largest request body; a larger one is refused with 413 before it is read whole (from its Content-Length,
+         * or as soon as a chunked body passes it). Defaults to the producer's max.request.size.
+         */
+        private DataSize maxBodySize;
+
+        /**
+         * Most records read, checked or sent and not yet acknowledged by the broker at once; past it, requests are
+         * refused with 503 and Retry-After. Bounds the bodies held to max-in-flight times max-body-size.
+         */
+        private int maxInFlight = HttpIngressHandler.DEFAULT_MAX_IN_FLIGHT;
+
         public boolean isEnabled() {
             return this.enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public DataSize getMaxBodySize() {
+            return this.maxBodySize;
+        }
+
+        public void setMaxBodySize(DataSize maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+
+        public int getMaxInFlight() {
+            return this.maxInFlight;
+        }
+
+        public void setMaxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
         }
     }
 

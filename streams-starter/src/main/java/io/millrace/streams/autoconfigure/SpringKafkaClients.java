@@ -144,6 +144,13 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
         return RecordSize.maxRequestSize(properties);
     }
 
+    @Override
+    public Duration maxPollInterval(Map<String, ?> overrides) {
+        Map<String, Object> properties = new HashMap<>(this.consumers.getConfigurationProperties());
+        properties.putAll(overrides);
+        return KafkaClients.super.maxPollInterval(properties);
+    }
+
     /**
      * Reads the topics' {@code max.message.bytes} (their own or the broker's default) unless the producers compress.
      * A topic that cannot be described yet (not created, not authorized) keeps the producer's limit.

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
@@ -27,7 +29,11 @@ import io.millrace.streams.schema.SchemaException;
  * the {@code key} query parameter or the {@code X-Record-Key} header.
  *
  * <p>Answers 202 with where the record was written once the broker acknowledged it, 400 with the schema's
- * violations, 404 for an unknown stream, 503 when the broker did not take the record.
+ * violations, 404 for an unknown stream, 413 for a body larger than {@link Limits#maxBodySize()} (refused from its
+ * {@code Content-Length} before it is read, or as soon as a chunked body passes the limit), 503 when the broker did
+ * not take the record, and 503 with {@code Retry-After} when {@link Limits#maxInFlight()} records already wait for
+ * the broker: a slow or absent broker makes clients back off instead of piling up threads and bodies, so the
+ * bodies held are at most {@code maxInFlight} times {@code maxBodySize}.
  *
  * <p>A functional endpoint rather than a {@code @Controller}: an annotated controller is a component, and an
  * application that scans {@code io.millrace.streams} (as the streams service does for the samples) would get the
@@ -41,22 +47,48 @@ public class HttpIngressHandler implements DisposableBean {
     /** The header that carries the record key when the query has none. */
     public static final String KEY_HEADER = "X-Record-Key";
 
+    /** Records that may wait for the broker at once when nothing else is configured. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 100;
+
+    /** What a client that was told the ingress is full should wait before it tries again, in seconds. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final StreamManager manager;
 
     private final KafkaClients clients;
 
+    private final int maxBodySize;
+
+    private final Semaphore inFlight;
+
+    private final int maxInFlight;
+
     private Producer<byte[], byte[]> producer;
+
+    /**
+     * Creates the handler with the producer's {@code max.request.size} as the largest body and
+     * {@link #DEFAULT_MAX_IN_FLIGHT} records waiting for the broker at most.
+     * @param manager knows the streams, their input topics and schemas
+     * @param clients makes the producer, on the first record
+     */
+    public HttpIngressHandler(StreamManager manager, KafkaClients clients) {
+        this(manager, clients, new Limits(clients.maxRequestSize(Map.of()), DEFAULT_MAX_IN_FLIGHT));
+    }
 
     /**
      * Creates the handler.
      * @param manager knows the streams, their input topics and schemas
      * @param clients makes the producer, on the first record
+     * @param limits the largest body and the most records waiting for the broker
      */
-    public HttpIngressHandler(StreamManager manager, KafkaClients clients) {
+    public HttpIngressHandler(StreamManager manager, KafkaClients clients, Limits limits) {
         this.manager = manager;
         this.clients = clients;
+        this.maxBodySize = limits.maxBodySize();
+        this.maxInFlight = limits.maxInFlight();
+        this.inFlight = new Semaphore(limits.maxInFlight());
     }
 
     /**
@@ -82,18 +114,44 @@ public class HttpIngressHandler implements DisposableBean {
         if (stream.isEmpty()) {
             return ServerResponse.status(HttpStatus.NOT_FOUND).body(new Failure("No stream '" + name + "'"));
         }
-        byte[] body = request.body(byte[].class);
-        byte[] value = (body != null) ? body : new byte[0];
+        long declared = request.servletRequest().getContentLengthLong();
+        if (declared > this.maxBodySize) {
+            return tooLarge();
+        }
+        if (!this.inFlight.tryAcquire()) {
+            return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .body(new Failure(this.maxInFlight + " records already wait for the broker"));
+        }
+        CompletableFuture<ServerResponse> response = new CompletableFuture<>();
+        // The permit goes back once, when the response is known, whichever way it is known.
+        response.whenComplete((answer, failure) -> this.inFlight.release());
         try {
-            stream.get().inputSchema().decode(value);
+            return send(stream.get(), request, response);
+        }
+        catch (Exception | Error ex) {
+            response.completeExceptionally(ex);
+            throw ex;
+        }
+    }
+
+    private ServerResponse send(StreamDefinition stream, ServerRequest request,
+            CompletableFuture<ServerResponse> response) throws Exception {
+        byte[] value = BoundedBody.read(request.servletRequest().getInputStream(), this.maxBodySize);
+        if (value == null) {
+            response.complete(tooLarge());
+            return response.join();
+        }
+        try {
+            stream.inputSchema().decode(value);
         }
         catch (SchemaException ex) {
-            return ServerResponse.badRequest().body(new Rejected(ex.violations()));
+            response.complete(ServerResponse.badRequest().body(new Rejected(ex.violations())));
+            return response.join();
         }
         String key = request.param("key").orElseGet(() -> request.headers().firstHeader(KEY_HEADER));
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(stream.get().input(),
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(stream.input(),
                 (key != null) ? key.getBytes(StandardCharsets.UTF_8) : null, value);
-        CompletableFuture<ServerResponse> response = new CompletableFuture<>();
         try {
             producer().send(record, (metadata, exception) -> response.complete((exception != null)
                     ? unavailable(exception)
@@ -105,6 +163,19 @@ public class HttpIngressHandler implements DisposableBean {
             response.complete(unavailable(ex));
         }
         return ServerResponse.async(response);
+    }
+
+    private ServerResponse tooLarge() {
+        return ServerResponse.status(HttpStatus.CONTENT_TOO_LARGE)
+            .body(new Failure("The body is larger than " + this.maxBodySize + " bytes"));
+    }
+
+    /**
+     * Records sent and not yet answered by the broker, or being read and checked before they are sent.
+     * @return at most {@link Limits#maxInFlight()}
+     */
+    public int inFlight() {
+        return this.maxInFlight - this.inFlight.availablePermits();
     }
 
     private static ServerResponse unavailable(Exception exception) {
@@ -124,6 +195,21 @@ public class HttpIngressHandler implements DisposableBean {
         if (this.producer != null) {
             this.clients.close(this.producer, CLOSE_TIMEOUT);
             this.producer = null;
+        }
+    }
+
+    /**
+     * How much the ingress takes on.
+     * @param maxBodySize the largest body in bytes; a larger one is refused with 413 without being read whole
+     * @param maxInFlight the most records read, checked or sent and not yet answered at once; past it, 503
+     */
+    public record Limits(int maxBodySize, int maxInFlight) {
+
+        public Limits {
+            if (maxBodySize < 0 || maxInFlight < 1) {
+                throw new IllegalArgumentException("max-body-size must not be negative and max-in-flight must be "
+                        + "positive");
+            }
         }
     }
 

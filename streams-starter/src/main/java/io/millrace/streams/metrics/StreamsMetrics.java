@@ -52,6 +52,14 @@ import io.millrace.streams.table.TableDefinition;
  * partition was opened in this instance;</li>
  * <li>{@code millrace.table.partitions} (tags {@code stream}, {@code table}, {@code role}: {@code restoring},
  * {@code active}, {@code standby}): table partitions in this instance;</li>
+ * <li>windowed tables only, tags {@code stream}, {@code table}, {@code partition}:
+ * {@code millrace.table.windows.open} (gauge): windows with a value not yet closed;
+ * {@code millrace.table.windows.closed} (function counter): windows closed since the partition was opened in this
+ * instance, each handed to the stream's outputs of closed windows if it has any; {@code millrace.table.windows.late} (function counter,
+ * tag {@code action}: {@code dead-letter} or {@code drop}): records for windows already closed;
+ * {@code millrace.table.stream.time} (gauge, epoch milliseconds, {@code NaN} before any record): the partition's
+ * stream time; {@code millrace.table.segments} and {@code millrace.table.disk.bytes} (gauges): the store's time
+ * segments and its size on disk ({@code 0} in memory);</li>
  * <li>{@code millrace.stage.records.consumed}, {@code .processed}, {@code .dead.lettered} and
  * {@code millrace.stage.lag} (tags {@code stream}, {@code stage}: {@code 1} reads the input and writes the
  * repartition topic, {@code 2} reads it with the tables and outputs): the stages of a re-keyed stream, whose
@@ -95,6 +103,18 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
     public static final String TABLE_WRITES = "millrace.table.writes";
 
     public static final String TABLE_PARTITIONS = "millrace.table.partitions";
+
+    public static final String TABLE_WINDOWS_OPEN = "millrace.table.windows.open";
+
+    public static final String TABLE_WINDOWS_CLOSED = "millrace.table.windows.closed";
+
+    public static final String TABLE_WINDOWS_LATE = "millrace.table.windows.late";
+
+    public static final String TABLE_STREAM_TIME = "millrace.table.stream.time";
+
+    public static final String TABLE_SEGMENTS = "millrace.table.segments";
+
+    public static final String TABLE_DISK_BYTES = "millrace.table.disk.bytes";
 
     public static final String STAGE_CONSUMED = "millrace.stage.records.consumed";
 

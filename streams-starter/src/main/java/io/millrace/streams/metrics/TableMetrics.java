@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.Tags;
 import io.millrace.streams.runtime.StreamView;
 import io.millrace.streams.table.TablePartition;
 import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.TablePartitionView.WindowsView;
 
 /**
  * The meters of the table partitions of every stream, named in {@link StreamsMetrics}. Table partitions come and go
@@ -81,7 +82,11 @@ final class TableMetrics {
                 meters.view = view;
             }
             else {
-                this.partitions.put(key, register(key, view));
+                meters = register(key, view);
+                this.partitions.put(key, meters);
+            }
+            if (!meters.windowed && view.windows() != null) {
+                registerWindows(key, meters);
             }
         });
         this.tables.entrySet()
@@ -133,6 +138,49 @@ final class TableMetrics {
             .baseUnit("records").tags(tags).strongReference(true).register(this.registry);
     }
 
+    /**
+     * Registers the meters of a windowed table's partition, once its view has windows. They read the windows of the
+     * last refresh; a view without windows reads {@code NaN} (gauges) or {@code 0} (counters).
+     */
+    private void registerWindows(PartitionKey key, PartitionMeters meters) {
+        Tags tags = Tags.of("stream", key.stream, "table", key.table, "partition", String.valueOf(key.partition));
+        meters.meters.add(windowsGauge(StreamsMetrics.TABLE_WINDOWS_OPEN, "Windows with a value not yet closed",
+                "windows", tags, meters, WindowsView::open));
+        meters.meters.add(windowsCounter(StreamsMetrics.TABLE_WINDOWS_CLOSED,
+                "Windows closed since the partition was opened", "windows", tags, meters, WindowsView::closed));
+        meters.meters.add(windowsCounter(StreamsMetrics.TABLE_WINDOWS_LATE,
+                "Late records, for windows already closed, sent to the dead-letter topic or dropped", "records",
+                tags.and("action", "dead-letter"), meters, WindowsView::late));
+        meters.meters.add(windowsCounter(StreamsMetrics.TABLE_WINDOWS_LATE,
+                "Late records, for windows already closed, sent to the dead-letter topic or dropped", "records",
+                tags.and("action", "drop"), meters, WindowsView::droppedLate));
+        meters.meters.add(windowsGauge(StreamsMetrics.TABLE_STREAM_TIME,
+                "Stream time of the partition, the largest event time seen (epoch milliseconds), NaN before any record",
+                "milliseconds", tags, meters, (windows) -> (windows.streamTime() != null) ? windows.streamTime()
+                        : Double.NaN));
+        meters.meters.add(windowsGauge(StreamsMetrics.TABLE_SEGMENTS, "Time segments of the windowed store",
+                "segments", tags, meters, WindowsView::segments));
+        meters.meters.add(windowsGauge(StreamsMetrics.TABLE_DISK_BYTES,
+                "Size of the windowed store on disk, 0 in memory", "bytes", tags, meters, WindowsView::diskBytes));
+        meters.windowed = true;
+    }
+
+    private Meter windowsGauge(String name, String description, String unit, Tags tags, PartitionMeters meters,
+            ToDoubleFunction<WindowsView> value) {
+        return Gauge.builder(name, meters, (m) -> {
+            WindowsView windows = m.view.windows();
+            return (windows != null) ? value.applyAsDouble(windows) : Double.NaN;
+        }).description(description).baseUnit(unit).tags(tags).strongReference(true).register(this.registry);
+    }
+
+    private Meter windowsCounter(String name, String description, String unit, Tags tags, PartitionMeters meters,
+            ToDoubleFunction<WindowsView> value) {
+        return FunctionCounter.builder(name, meters, (m) -> {
+            WindowsView windows = m.view.windows();
+            return (windows != null) ? value.applyAsDouble(windows) : 0;
+        }).description(description).baseUnit(unit).tags(tags).register(this.registry);
+    }
+
     private TableMeters register(TableKey key, Map<TablePartition.Role, Integer> counts) {
         TableMeters meters = new TableMeters(counts);
         for (TablePartition.Role role : ROLES) {
@@ -157,6 +205,9 @@ final class TableMetrics {
         private final List<Meter> meters = new ArrayList<>();
 
         private volatile TablePartitionView view;
+
+        /** Whether the meters of a windowed table's partition are registered. */
+        private boolean windowed;
 
         PartitionMeters(TablePartitionView view) {
             this.view = view;

@@ -65,13 +65,14 @@ public record Output<I, O>(String topic, Schema<O> schema, FlatOutputProcessor<I
      * @param topic the output topic
      * @param schema the output schema
      * @param processor makes the output message of a closed window
+     * @param <I> the type the stream's input processor returns (this output does not take it)
      * @param <K> the table's key type
      * @param <V> the table's value type
      * @param <O> the output message type
      * @return the output
      */
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    public static <K, V, O> Output<?, O> closedWindows(String table, String topic, Schema<O> schema,
+    public static <I, K, V, O> Output<I, O> closedWindows(String table, String topic, Schema<O> schema,
             OutputProcessor<io.millrace.streams.table.Windowed<K, V>, O> processor) {
         return ((Output) of(topic, schema, processor)).ofClosedWindows(table);
     }

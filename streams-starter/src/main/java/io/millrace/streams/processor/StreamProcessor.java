@@ -39,6 +39,14 @@ public @interface StreamProcessor {
     String output() default "";
 
     /**
+     * For an output processor: the windowed table whose closed windows feed this output, one
+     * {@code Windowed<K, V>} per key and window when the window closes (its final result), instead of every processed
+     * record. The output record is keyed by the window's key unless the processor gives another.
+     * @return the windowed table, or empty for an output of every record
+     */
+    String closedWindowsOf() default "";
+
+    /**
      * Marks the second stage of a re-keyed stream: an {@link InputProcessor} taking what the stream's input processor
      * returns, after the stream re-keyed it through its repartition topic. The stream's input processor must also
      * implement {@link KeySelector}; the stream's tables ({@code @StreamTable} on this class) and outputs belong to

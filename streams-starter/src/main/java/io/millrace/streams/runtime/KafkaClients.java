@@ -60,6 +60,18 @@ public interface KafkaClients {
     }
 
     /**
+     * The {@code max.poll.interval.ms} of the consumers made with these overrides: how long their thread may go
+     * without polling before the group gives their partitions to another member.
+     * @param overrides properties that win over the defaults
+     * @return the interval; by default the overrides' or the consumer's default of 5 minutes
+     */
+    default Duration maxPollInterval(Map<String, ?> overrides) {
+        Object value = overrides.get("max.poll.interval.ms");
+        return (value != null) ? Duration.ofMillis(Long.parseLong(value.toString().trim()))
+                : RetryBudget.DEFAULT_MAX_POLL_INTERVAL;
+    }
+
+    /**
      * The largest record each topic takes from the producers made with these overrides: their
      * {@code max.request.size}, or a topic's {@code max.message.bytes} where it is smaller and the producers do not
      * compress (a compressed batch may fit a limit its records exceed, so no topic limit is known to hold then).

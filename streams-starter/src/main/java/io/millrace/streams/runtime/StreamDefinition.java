@@ -203,6 +203,23 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         }
 
         /**
+         * Adds an output of a windowed table's results: one record per key and window, when the window closes.
+         * @param table the windowed table
+         * @param topic the output topic
+         * @param schema encodes the output
+         * @param processor makes the output message of a closed window
+         * @param <K> the table's key type
+         * @param <V> the table's value type
+         * @param <O> the output type
+         * @return this builder
+         */
+        public <K, V, O> Builder closedWindows(String table, String topic, Schema<O> schema,
+                OutputProcessor<io.millrace.streams.table.Windowed<K, V>, O> processor) {
+            this.outputs.add(Output.closedWindows(table, topic, schema, processor));
+            return this;
+        }
+
+        /**
          * Replaces the default pipeline.
          * @param strategy builds the pipeline of each consumer client
          * @return this builder

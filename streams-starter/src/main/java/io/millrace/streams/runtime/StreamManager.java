@@ -94,6 +94,7 @@ public final class StreamManager implements SmartLifecycle {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
         }
         checkTables(definition, settings);
+        RetryBudget.check(definition, settings, this.clients.maxPollInterval(settings.consumer()));
         Runner runner = Runner.of(definition, settings, this.clients, this.applicationId, this.createTopics,
                 this.clock, this.state);
         this.streams.put(definition.name(), runner);
@@ -102,8 +103,17 @@ public final class StreamManager implements SmartLifecycle {
 
     /** Table names name changelog topics, so they are unique within the application. */
     private void checkTables(StreamDefinition definition, StreamSettings settings) {
+        checkClosedWindowOutputs(definition);
         if (definition.tables().isEmpty()) {
             return;
+        }
+        boolean windowed = definition.tables().stream().anyMatch(io.millrace.streams.table.TableDefinition::windowed);
+        if (windowed && settings.workers().count() > 1
+                && settings.workers().ordering() != io.millrace.streams.strategy.worker.Ordering.PARTITION) {
+            throw new InvalidStreamsException("Stream '" + definition.name() + "' has windowed tables and workers "
+                    + "with ordering " + settings.workers().ordering().name().toLowerCase(java.util.Locale.ROOT)
+                    + ": the stream time of a partition moves record by record, so set "
+                    + "millrace.streams." + definition.name() + ".workers.ordering=partition");
         }
         // The tables of a re-keyed stream belong to its second stage, which runs the re-keying's processor.
         Object stateful = definition.rekeyed() ? definition.rekey().processor() : definition.inputProcessor();
@@ -126,6 +136,23 @@ public final class StreamManager implements SmartLifecycle {
                             + "' is also a table of stream '" + other.name() + "': table names name changelog "
                             + "topics and must be unique");
                 }
+            }
+        }
+    }
+
+    /** An output of closed windows names a windowed table of its stream. */
+    private static void checkClosedWindowOutputs(StreamDefinition definition) {
+        for (io.millrace.streams.processor.Output<?, ?> output : definition.outputs()) {
+            String table = output.closedWindowsOf();
+            if (table == null) {
+                continue;
+            }
+            boolean found = definition.tables().stream()
+                .anyMatch((candidate) -> candidate.name().equals(table) && candidate.windowed());
+            if (!found) {
+                throw new InvalidStreamsException("Output '" + output.topic() + "' of stream '" + definition.name()
+                        + "' takes the closed windows of table '" + table + "', which is not a windowed table of "
+                        + "the stream");
             }
         }
     }

@@ -22,6 +22,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
     /** One attempt, no retry. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO);
 
+    /** Waits {@link #worstCaseBackoff()} adds one by one before it bounds the rest by the cap. */
+    private static final int STEPS_SUMMED = 10_000;
+
     public RetryPolicy {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
@@ -56,6 +59,37 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
                 backoff = Math.min((long) (backoff * this.multiplier), this.maxBackoff.toMillis());
             }
         }
+    }
+
+    /**
+     * The longest one {@link #call} can spend backing off: the waits after every failed attempt but the last, as
+     * {@code call} computes them. Time the action itself takes is not included.
+     * @return the sum of the waits, saturated at {@code Long.MAX_VALUE} milliseconds
+     */
+    public Duration worstCaseBackoff() {
+        long max = Math.max(this.maxBackoff.toMillis(), 0);
+        long backoff = Math.max(this.initialBackoff.toMillis(), 0);
+        long total = 0;
+        for (int attempt = 1; attempt < this.maxAttempts; attempt++) {
+            long next = Math.min((long) (backoff * this.multiplier), max);
+            if (next == backoff || attempt >= STEPS_SUMMED) {
+                // Every later wait is this one; or, after many small steps, none is longer than this one or the cap.
+                long later = (next == backoff) ? backoff : Math.max(backoff, max);
+                return Duration.ofMillis(saturatedAdd(total, saturatedMultiply(later, this.maxAttempts - attempt)));
+            }
+            total = saturatedAdd(total, backoff);
+            backoff = next;
+        }
+        return Duration.ofMillis(total);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return (sum < 0) ? Long.MAX_VALUE : sum;
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        return (a != 0 && b > Long.MAX_VALUE / a) ? Long.MAX_VALUE : a * b;
     }
 
     private static void sleep(long millis) {

@@ -36,6 +36,38 @@ public @interface StreamTable {
      */
     Class<?> value();
 
+    /**
+     * Makes the table windowed: the length of its windows, as {@code 10s}, {@code 500ms}, {@code 1m} or ISO-8601
+     * ({@code PT10S}). Processors then reach it with {@code context.windowedTable(name)}.
+     * @return the window size, empty for a plain table
+     */
+    String windowSize() default "";
+
+    /**
+     * How far consecutive windows start apart, for hopping windows.
+     * @return the advance, empty for tumbling windows (the size)
+     */
+    String windowAdvance() default "";
+
+    /**
+     * How long after its end a window still takes out-of-order records.
+     * @return the grace, empty for none
+     */
+    String windowGrace() default "";
+
+    /**
+     * How long, in stream time from its start, a window is kept and readable.
+     * @return the retention, empty for the larger of 1 h and size plus grace
+     */
+    String windowRetention() default "";
+
+    /**
+     * Whether records for closed windows are dropped (and counted) instead of dead-lettered with reason
+     * {@code LATE}.
+     * @return {@code true} to drop them
+     */
+    boolean dropLate() default false;
+
     /** Several tables on one processor. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -111,6 +111,8 @@ class DefaultsTests {
         expected.put("millrace.tables.rocksdb.block-cache-size", size(tables.getRocksdb().getBlockCacheSize()));
         expected.put("millrace.tables.rocksdb.write-buffer-size", size(tables.getRocksdb().getWriteBufferSize()));
         expected.put("millrace.health.stuck-after", duration(new StreamsHealthProperties().getStuckAfter()));
+        expected.put("millrace.http-ingress.max-in-flight",
+                String.valueOf(new MillraceProperties().getHttpIngress().getMaxInFlight()));
         assertThat(documented).containsAllEntriesOf(expected);
     }
 

@@ -336,6 +336,21 @@ class MillraceAutoConfigurationTests {
     }
 
     @Test
+    void retriesThatCouldOutlastHalfOfSpringKafkasMaxPollIntervalFailTheStartupUnlessTheStreamRaisesIt() {
+        // The default policy backs off 300 ms per processor call: two calls or more exceed half of 1 s.
+        ApplicationContextRunner runner = animals()
+            .withPropertyValues("spring.kafka.consumer.properties[max.poll.interval.ms]=1000");
+        runner.run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context).getFailure().rootCause().isInstanceOf(InvalidStreamsException.class)
+                .hasMessageContaining("Stream 'animals': a failing record can back off for")
+                .hasMessageContaining("max.poll.interval.ms (1000)");
+        });
+        runner.withPropertyValues("millrace.streams.animals.consumer[max.poll.interval.ms]=300000")
+            .run((context) -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void settingsForAnUnknownStreamFailTheStartup() {
         animals().withPropertyValues("millrace.streams.unknown.enabled=true").run((context) -> {
             assertThat(context).hasFailed();

@@ -1,5 +1,6 @@
 package io.millrace.streams.it;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,6 +33,8 @@ class HttpIngressIntegrationTests {
 
     private static final JsonMapper JSON = new JsonMapper();
 
+    private static final int MAX_BODY_SIZE = 64 * 1024;
+
     private static ConfigurableApplicationContext context;
 
     private static RestClient http;
@@ -45,7 +48,8 @@ class HttpIngressIntegrationTests {
                 "--millrace.application-id=ingress-test", "--millrace.http-ingress.enabled=true",
                 "--millrace.streams.orders.input=ingress-orders",
                 "--millrace.streams.orders.schema=json:" + Payload.class.getName(),
-                "--millrace.streams.notes.input=ingress-notes", "--millrace.streams.notes.schema=string");
+                "--millrace.streams.notes.input=ingress-notes", "--millrace.streams.notes.schema=string",
+                "--millrace.http-ingress.max-body-size=" + MAX_BODY_SIZE + "B");
         http = RestClient.builder()
             .baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
             .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
@@ -117,6 +121,50 @@ class HttpIngressIntegrationTests {
 
         assertThat(response.getStatusCode().value()).isEqualTo(404);
         assertThat(response.getBody()).contains("No stream 'nope'");
+    }
+
+    @Test
+    void aBodyAsLargeAsTheLimitIsTakenAndOneByteMoreIsRefusedWith413AndNotProduced() {
+        int before = TestKafka.readAll("ingress-notes").size();
+        ResponseEntity<String> tooLarge = post("/streams/notes/records?key=too-large", "y".repeat(MAX_BODY_SIZE + 1));
+        ResponseEntity<String> largest = post("/streams/notes/records?key=largest", "x".repeat(MAX_BODY_SIZE));
+
+        assertThat(tooLarge.getStatusCode().value()).isEqualTo(413);
+        assertThat(tooLarge.getBody()).contains("larger than " + MAX_BODY_SIZE + " bytes");
+        assertThat(largest.getStatusCode().value()).isEqualTo(202);
+        assertThat(TestKafka.utf8(written(JSON.readTree(largest.getBody())).value())).hasSize(MAX_BODY_SIZE);
+        List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readAll("ingress-notes");
+        assertThat(records).hasSize(before + 1);
+        assertThat(records).extracting((record) -> TestKafka.utf8(record.key())).doesNotContain("too-large");
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBodyIsSent() throws IOException {
+        try (RawHttp raw = RawHttp.connect(port())) {
+            // 20 MB announced, not one byte of it sent: only the headers can have been read.
+            raw.write("POST /streams/notes/records HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: " + (20 * 1024 * 1024) + "\r\n\r\n");
+
+            assertThat(raw.statusLine()).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void aChunkedBodyIsRefusedAsSoonAsItPassesTheLimitWithoutWaitingForItsEnd() throws IOException {
+        int before = TestKafka.readAll("ingress-notes").size();
+        try (RawHttp raw = RawHttp.connect(port())) {
+            raw.write("POST /streams/notes/records?key=endless HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
+            // A body that never ends: an ingress that buffers it whole never answers.
+            raw.writeChunksUntilClosed();
+
+            assertThat(raw.statusLine()).startsWith("HTTP/1.1 413");
+        }
+        assertThat(TestKafka.readAll("ingress-notes")).hasSize(before);
+    }
+
+    private static int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
     private static ResponseEntity<String> post(String path, String body) {

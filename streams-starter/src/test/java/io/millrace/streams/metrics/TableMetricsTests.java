@@ -12,6 +12,8 @@ import static io.millrace.streams.test.StreamViews.active;
 import static io.millrace.streams.test.StreamViews.restoring;
 import static io.millrace.streams.test.StreamViews.standby;
 import static io.millrace.streams.test.StreamViews.stream;
+import static io.millrace.streams.test.StreamViews.windowed;
+import static io.millrace.streams.test.StreamViews.windows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,6 +73,57 @@ class TableMetricsTests {
     }
 
     @Test
+    void windowedTablesShowTheirWindowsLateRecordsStreamTimeAndSegmentsPerPartition() {
+        this.metrics.refresh(List.of(stream("word-count", windowed("word-counts", 0, windows(null, 0, 0, 0, 0, 0, 0)),
+                windowed("word-counts", 1, windows(1_700_000_000_000L, 12, 30, 4, 0, 3, 4096)),
+                active("totals", 1, 42))));
+
+        assertThat(gauge(StreamsMetrics.TABLE_WINDOWS_OPEN, "word-count", "word-counts", "1")).isEqualTo(12);
+        assertThat(counter(StreamsMetrics.TABLE_WINDOWS_CLOSED, "word-count", "word-counts", "1")).isEqualTo(30);
+        assertThat(late("word-counts", "1", "dead-letter")).isEqualTo(4);
+        assertThat(late("word-counts", "1", "drop")).isZero();
+        assertThat(gauge(StreamsMetrics.TABLE_STREAM_TIME, "word-count", "word-counts", "1"))
+            .isEqualTo(1_700_000_000_000d);
+        assertThat(gauge(StreamsMetrics.TABLE_SEGMENTS, "word-count", "word-counts", "1")).isEqualTo(3);
+        assertThat(gauge(StreamsMetrics.TABLE_DISK_BYTES, "word-count", "word-counts", "1")).isEqualTo(4096);
+        // No record yet: no stream time.
+        assertThat(gauge(StreamsMetrics.TABLE_STREAM_TIME, "word-count", "word-counts", "0")).isNaN();
+        assertThat(gauge(StreamsMetrics.TABLE_WINDOWS_OPEN, "word-count", "word-counts", "0")).isZero();
+        // A plain table has none of them.
+        for (String name : List.of(StreamsMetrics.TABLE_WINDOWS_OPEN, StreamsMetrics.TABLE_WINDOWS_CLOSED,
+                StreamsMetrics.TABLE_WINDOWS_LATE, StreamsMetrics.TABLE_STREAM_TIME, StreamsMetrics.TABLE_SEGMENTS,
+                StreamsMetrics.TABLE_DISK_BYTES)) {
+            assertThat(this.registry.find(name).tag("table", "totals").meters()).as(name).isEmpty();
+            assertThat(this.registry.find(name).tag("table", "word-counts").meters()).as(name)
+                .hasSize(name.equals(StreamsMetrics.TABLE_WINDOWS_LATE) ? 4 : 2);
+        }
+        assertThat(this.registry.get(StreamsMetrics.TABLE_STREAM_TIME).gauge().getId().getBaseUnit())
+            .isEqualTo("milliseconds");
+        assertThat(this.registry.get(StreamsMetrics.TABLE_DISK_BYTES).gauge().getId().getBaseUnit())
+            .isEqualTo("bytes");
+
+        // The next refresh: the same meters read the new views.
+        this.metrics.refresh(List.of(stream("word-count",
+                windowed("word-counts", 0, windows(1_700_000_005_000L, 2, 1, 0, 7, 1, 512)),
+                windowed("word-counts", 1, windows(1_700_000_010_000L, 5, 41, 6, 0, 2, 2048)))));
+
+        assertThat(gauge(StreamsMetrics.TABLE_STREAM_TIME, "word-count", "word-counts", "0"))
+            .isEqualTo(1_700_000_005_000d);
+        assertThat(late("word-counts", "0", "drop")).isEqualTo(7);
+        assertThat(counter(StreamsMetrics.TABLE_WINDOWS_CLOSED, "word-count", "word-counts", "1")).isEqualTo(41);
+        assertThat(gauge(StreamsMetrics.TABLE_WINDOWS_OPEN, "word-count", "word-counts", "1")).isEqualTo(5);
+        assertThat(gauge(StreamsMetrics.TABLE_SEGMENTS, "word-count", "word-counts", "1")).isEqualTo(2);
+        assertThat(gauge(StreamsMetrics.TABLE_DISK_BYTES, "word-count", "word-counts", "0")).isEqualTo(512);
+
+        // Partition 0 moved away: its meters go, with the other meters of the partition.
+        this.metrics.refresh(List.of(stream("word-count",
+                windowed("word-counts", 1, windows(1_700_000_010_000L, 5, 41, 6, 0, 2, 2048)))));
+        assertThat(this.registry.find(StreamsMetrics.TABLE_STREAM_TIME).tag("partition", "0").meters()).isEmpty();
+        assertThat(this.registry.find(StreamsMetrics.TABLE_WINDOWS_LATE).tag("partition", "0").meters()).isEmpty();
+        assertThat(this.registry.find(StreamsMetrics.TABLE_SEGMENTS).meters()).hasSize(1);
+    }
+
+    @Test
     void removesTheMetersOfAStreamThatIsGone() {
         this.metrics.refresh(List.of(stream("word-count", active("word-counts", 0, 1)), stream("plain")));
         assertThat(this.registry.find(StreamsMetrics.TABLE_WRITES).meters()).hasSize(1);
@@ -89,6 +142,19 @@ class TableMetricsTests {
 
     private double gauge(String name, String stream, String table, String partition) {
         return this.registry.get(name).tags("stream", stream, "table", table, "partition", partition).gauge().value();
+    }
+
+    private double counter(String name, String stream, String table, String partition) {
+        return this.registry.get(name).tags("stream", stream, "table", table, "partition", partition)
+            .functionCounter()
+            .count();
+    }
+
+    private double late(String table, String partition, String action) {
+        return this.registry.get(StreamsMetrics.TABLE_WINDOWS_LATE)
+            .tags("stream", "word-count", "table", table, "partition", partition, "action", action)
+            .functionCounter()
+            .count();
     }
 
     private double writes(String stream, String table, String partition) {

@@ -56,6 +56,19 @@ class StreamManagerTests {
     }
 
     @Test
+    void aStreamWhoseRetriesCouldOutlastHalfItsConsumersPollIntervalIsRefused() {
+        // The default policy backs off 300 ms per processor call; the input's and the output's make 600 ms.
+        StreamSettings defaults = StreamSettings.DEFAULTS;
+        Function<String, StreamSettings> oneSecondPolls = (name) -> new StreamSettings(true, Guarantee.AT_LEAST_ONCE,
+                1, 10, null, Duration.ofSeconds(1), 10, defaults.retry(), Duration.ofSeconds(2), Map.of(),
+                Map.of("max.poll.interval.ms", "1000"), Map.of());
+        assertThatExceptionOfType(InvalidStreamsException.class)
+            .isThrownBy(() -> manager(List.of(stream("fruit", "a", "b")), oneSecondPolls))
+            .withMessageContaining("Stream 'fruit': a failing record can back off for 600 ms")
+            .withMessageContaining("max.poll.interval.ms (1000)");
+    }
+
+    @Test
     void aStreamDefinedTwiceIsRefused() {
         assertThatExceptionOfType(InvalidStreamsException.class)
             .isThrownBy(() -> manager(List.of(stream("fruit", "a", "b"), stream("fruit", "c", "d"))))

@@ -114,6 +114,32 @@ class RetryPolicyTests {
     }
 
     @Test
+    void theWorstCaseBackoffAddsTheWaitsBetweenAllAttemptsAsCallComputesThem() {
+        assertThat(RetryPolicy.NONE.worstCaseBackoff()).isZero();
+        // The defaults: 100 ms, then 200 ms.
+        assertThat(new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)).worstCaseBackoff())
+            .isEqualTo(Duration.ofMillis(300));
+        // 100 ms, then capped at 1 s three times.
+        assertThat(new RetryPolicy(5, Duration.ofMillis(100), 10, Duration.ofSeconds(1)).worstCaseBackoff())
+            .isEqualTo(Duration.ofMillis(3100));
+        // A first wait above the cap is waited in full, as call() does; the later ones are capped.
+        assertThat(new RetryPolicy(3, Duration.ofSeconds(5), 2, Duration.ofSeconds(1)).worstCaseBackoff())
+            .isEqualTo(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void theWorstCaseBackoffOfHugePoliciesIsComputedAtOnceAndSaturates() {
+        assertThat(new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(1), 1, Duration.ofSeconds(1))
+            .worstCaseBackoff()).isEqualTo(Duration.ofSeconds(Integer.MAX_VALUE - 1L));
+        // Still growing after 10,000 waits (10 s, then 1 ms more each): the rest are counted at the cap, an upper
+        // bound of what call() waits (about 64,000 s in all) computed without stepping through them.
+        assertThat(new RetryPolicy(20_000, Duration.ofSeconds(10), 1.0001, Duration.ofDays(1)).worstCaseBackoff())
+            .isGreaterThan(Duration.ofDays(9_999));
+        assertThat(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(Long.MAX_VALUE / 2), 2,
+                Duration.ofMillis(Long.MAX_VALUE)).worstCaseBackoff()).isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
+    }
+
+    @Test
     void atLeastOneAttemptIsRequired() {
         assertThatIllegalArgumentException().isThrownBy(() -> new RetryPolicy(0, Duration.ZERO, 1, Duration.ZERO));
     }

@@ -79,4 +79,33 @@ public final class StreamViews {
     public static TablePartitionView standby(String table, int partition, long restored) {
         return new TablePartitionView(table, partition, Role.STANDBY, restored, 0, 0, -1, restored, 0, restored);
     }
+
+    /**
+     * An active partition of a windowed table.
+     * @param table the table
+     * @param partition the partition
+     * @param windows its windows, see {@link #windows}
+     * @return the view
+     */
+    public static TablePartitionView windowed(String table, int partition, TablePartitionView.WindowsView windows) {
+        return new TablePartitionView(table, partition, Role.ACTIVE, 100, 0, 0, 100, 150, 50, 100, windows);
+    }
+
+    /**
+     * The windows of a windowed table's partition; the newest closed window started at {@code streamTime - 20000}.
+     * @param streamTime the stream time, {@code null} before any record
+     * @param open windows open
+     * @param closed windows closed
+     * @param late records dead-lettered as late
+     * @param droppedLate records dropped as late
+     * @param segments the store's segments
+     * @param diskBytes the store's size on disk
+     * @return the windows
+     */
+    public static TablePartitionView.WindowsView windows(Long streamTime, long open, long closed, long late,
+            long droppedLate, int segments, long diskBytes) {
+        Long lastClosedStart = (streamTime != null && closed > 0) ? streamTime - 20_000 : null;
+        return new TablePartitionView.WindowsView(streamTime, lastClosedStart, open, closed, late, droppedLate,
+                segments, diskBytes);
+    }
 }

@@ -1,0 +1,135 @@
+package io.millrace.streams.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.millrace.streams.it.WindowTestApplication.Scenario;
+import io.millrace.streams.runtime.StreamManager;
+import io.millrace.streams.runtime.StreamView;
+import io.millrace.streams.strategy.DeadLetters;
+import io.millrace.streams.table.TablePartition;
+import io.millrace.streams.table.TablePartitionView;
+import io.millrace.streams.table.internal.store.StateDirectory;
+import io.millrace.streams.test.TestKafka;
+
+import static io.millrace.streams.it.WindowTestApplication.STREAM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Windowed tables against a real broker, each against a hand-computed expectation: one result per key and window
+ * when the stream time of its partition passes the window's end plus grace, out-of-order records inside the grace
+ * counted, late ones dead-lettered with reason {@code LATE}; under {@code exactly-once}, across a restart from a
+ * checkpoint and a restore from nothing, every window goes out exactly once and closed windows stay closed.
+ */
+class WindowedTableIntegrationTests {
+
+    private final List<ConfigurableApplicationContext> contexts = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void stop() {
+        this.contexts.stream().filter(ConfigurableApplicationContext::isActive)
+            .forEach(ConfigurableApplicationContext::close);
+    }
+
+    private ConfigurableApplicationContext start(Scenario scenario, Path stateDir, String... more) {
+        ConfigurableApplicationContext context = scenario.start(stateDir, more);
+        this.contexts.add(context);
+        return context;
+    }
+
+    @Test
+    void tumblingWindowsCloseOnceEachAcrossARestartAndAFullRestore(@TempDir Path stateDir) {
+        Scenario scenario = Scenario.create("tumbling", 2);
+        String[] exactlyOnce = { "--millrace.streams." + STREAM + ".guarantee=exactly-once" };
+
+        ConfigurableApplicationContext first = start(scenario, stateDir, exactlyOnce);
+        scenario.send(0, "a@1000", "a@3000", "b@9000", "a@12000", "b@14999", "a@8000", "a@15000", "b@9999");
+        scenario.send(1, "c@500", "c@20000");
+        assertThat(results(scenario, 3)).containsExactly("a[0,10000)=3", "b[0,10000)=1", "c[0,10000)=1");
+        assertThat(lateWords(scenario, 1)).containsExactly("b");
+        TablePartitionView.WindowsView windows = awaitWindows(first, 0, 15000L);
+        assertThat(windows.late()).isEqualTo(1);
+        assertThat(windows.lastClosedStart()).isZero();
+        // [10000, 20000) holds a and b.
+        assertThat(windows.open()).isEqualTo(2);
+        first.close();
+
+        // From the checkpoint: the stream times and closed windows come back with the store.
+        ConfigurableApplicationContext second = start(scenario, stateDir, exactlyOnce);
+        scenario.send(0, "d@16000", "a@30000");
+        scenario.send(1, "c@35000");
+        assertThat(results(scenario, 7)).containsExactly("a[0,10000)=3", "b[0,10000)=1", "c[0,10000)=1",
+                "a[10000,20000)=2", "b[10000,20000)=1", "d[10000,20000)=1", "c[20000,30000)=1");
+        second.close();
+
+        // From nothing: the changelog alone brings them back.
+        StateDirectory.wipe(stateDir);
+        ConfigurableApplicationContext third = start(scenario, stateDir, exactlyOnce);
+        // [10000, 20000) closed at stream time 25000: b is late, even after a restore from nothing.
+        scenario.send(0, "b@19999", "a@45000");
+        scenario.send(1, "c@50000");
+        assertThat(results(scenario, 9)).containsExactly("a[0,10000)=3", "b[0,10000)=1", "c[0,10000)=1",
+                "a[10000,20000)=2", "b[10000,20000)=1", "d[10000,20000)=1", "c[20000,30000)=1", "a[30000,40000)=1",
+                "c[30000,40000)=1");
+        assertThat(lateWords(scenario, 2)).containsExactly("b", "b");
+        third.close();
+        assertThat(TestKafka.readAll(scenario.output())).hasSize(9);
+    }
+
+    @Test
+    void configurationTurnsTheDeclaredTumblingWindowsIntoHoppingOnes(@TempDir Path stateDir) {
+        Scenario scenario = Scenario.create("hopping", 1);
+        ConfigurableApplicationContext context = start(scenario, stateDir,
+                "--millrace.streams." + STREAM + ".tables." + WindowTestApplication.TABLE + ".window.advance=5s");
+        scenario.send(0, "a@7000", "a@12000", "a@40000");
+        assertThat(results(scenario, 3)).containsExactly("a[0,10000)=1", "a[5000,15000)=2", "a[10000,20000)=1");
+        context.close();
+    }
+
+    private static List<String> results(Scenario scenario, int count) {
+        List<ConsumerRecord<byte[], byte[]>> records = TestKafka.readUntil(scenario.output(),
+                (all) -> all.size() >= count, Duration.ofSeconds(60));
+        records.forEach((record) -> assertThat(TestKafka.utf8(record.value()))
+            .startsWith(TestKafka.utf8(record.key()) + "["));
+        return records.stream()
+            .sorted(java.util.Comparator.comparing((ConsumerRecord<byte[], byte[]> record) -> window(record))
+                .thenComparing((record) -> TestKafka.utf8(record.key())))
+            .map((record) -> TestKafka.utf8(record.value()))
+            .toList();
+    }
+
+    private static long window(ConsumerRecord<byte[], byte[]> record) {
+        String value = TestKafka.utf8(record.value());
+        return Long.parseLong(value.substring(value.indexOf('[') + 1, value.indexOf(',')));
+    }
+
+    private static List<String> lateWords(Scenario scenario, int count) {
+        List<ConsumerRecord<byte[], byte[]>> late = TestKafka.readUntil(scenario.deadLetters(),
+                (all) -> all.size() >= count, Duration.ofSeconds(60));
+        assertThat(late).allSatisfy((record) -> assertThat(TestKafka.header(record, DeadLetters.REASON))
+            .isEqualTo("LATE"));
+        return late.stream().map((record) -> TestKafka.utf8(record.value())).toList();
+    }
+
+    private static TablePartitionView.WindowsView awaitWindows(ConfigurableApplicationContext context, int partition,
+            long streamTime) {
+        StreamManager manager = context.getBean(StreamManager.class);
+        TablePartitionView.WindowsView[] found = new TablePartitionView.WindowsView[1];
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            StreamView stream = manager.stream(STREAM).orElseThrow();
+            TablePartitionView view = stream.tables().stream()
+                .filter((table) -> table.partition() == partition && table.role() == TablePartition.Role.ACTIVE)
+                .findFirst().orElseThrow();
+            assertThat(view.windows().streamTime()).isEqualTo(streamTime);
+            found[0] = view.windows();
+        });
+        return found[0];
+    }
+}

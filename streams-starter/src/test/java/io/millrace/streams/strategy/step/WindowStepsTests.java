@@ -1,0 +1,249 @@
+package io.millrace.streams.strategy.step;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+import io.millrace.streams.processor.FlatOutputProcessor;
+import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.Output;
+import io.millrace.streams.processor.OutputProcessor;
+import io.millrace.streams.processor.StreamContext;
+import io.millrace.streams.schema.Schemas;
+import io.millrace.streams.strategy.InvalidMessage;
+import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.RetryPolicy;
+import io.millrace.streams.strategy.worker.WorkerContext;
+import io.millrace.streams.table.ChangelogRecord;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.TestTables;
+import io.millrace.streams.table.WindowKeys;
+import io.millrace.streams.table.Windowed;
+import io.millrace.streams.table.Windows;
+
+import static io.millrace.streams.strategy.step.TestRecords.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link Ingest} and {@link Route} with a windowed table: records are counted in the windows of their event time,
+ * a window's result goes out once, with the record that moves the stream time past its end plus grace, and a
+ * record for closed windows is dead-lettered as {@code LATE}. Values are {@code fruit@eventTime}.
+ */
+class WindowStepsTests {
+
+    private static final RetryPolicy THREE_ATTEMPTS = new RetryPolicy(3, Duration.ZERO, 1, Duration.ZERO);
+
+    private static final TableDefinition<String, Long> TUMBLING = TableDefinition
+        .of("counts", Schemas.string(), TestTables.LONGS)
+        .withWindows(Windows.tumbling(Duration.ofSeconds(10)).withGrace(Duration.ofSeconds(5)));
+
+    private final RecordingStep<List<ProducerRecord<byte[], byte[]>>> next = new RecordingStep<>();
+
+    /** Counts each fruit in its windows; its own output is nothing. */
+    private static final InputProcessor<String, String> COUNTING = new InputProcessor<>() {
+
+        @Override
+        public long eventTime(String value, StreamContext context) {
+            return Long.parseLong(value.substring(value.indexOf('@') + 1));
+        }
+
+        @Override
+        public String ingest(String value, StreamContext context) {
+            context.<String, Long>windowedTable("counts").merge(fruit(value), 1L, Long::sum);
+            return null;
+        }
+    };
+
+    /** One record per closed window: {@code fruit[start,end)=count}. */
+    private static final List<Output<String, ?>> RESULTS = List.of(Output.closedWindows("counts", "results",
+            Schemas.string(), (OutputProcessor<Windowed<String, Long>, String>) (window) -> window.key() + "["
+                    + window.windowStart() + "," + window.windowEnd() + ")=" + window.value()));
+
+    @Test
+    void aWindowsResultGoesOutWithTheRecordThatMovesTheStreamTimePastItsEndPlusGrace() {
+        Pipeline pipeline = new Pipeline(new TestTables(false, TUMBLING), COUNTING, RESULTS);
+        pipeline.send(0, "apple@1000", "apple@3000", "pear@9000", "apple@12000", "pear@14999");
+        assertThat(pipeline.results()).isEmpty();
+        // Out of order but inside the grace: still counted in [0, 10000).
+        pipeline.send(0, "apple@8000");
+        pipeline.send(0, "apple@15000");
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=3", "pear[0,10000)=1");
+        // The results travel with the record that closed the window, keyed by the window's key.
+        Message<List<ProducerRecord<byte[], byte[]>>> closing = pipeline.next.submitted.get(6);
+        assertThat(closing.payload()).filteredOn((record) -> record.topic().equals("results"))
+            .extracting((record) -> TestRecords.string(record.key())).containsExactly("apple", "pear");
+        pipeline.send(0, "apple@24999", "fig@16000");
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=3", "pear[0,10000)=1");
+        pipeline.send(0, "fig@25000");
+        // [10000, 20000): apple@12000, apple@15000, pear@14999, fig@16000.
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=3", "pear[0,10000)=1", "apple[10000,20000)=2",
+                "fig[10000,20000)=1", "pear[10000,20000)=1");
+    }
+
+    @Test
+    void aRecordForAClosedWindowIsDeadLetteredAsLateAndNotCounted() {
+        TestTables tables = new TestTables(false, TUMBLING);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(1, "apple@1000", "apple@15000");
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=1");
+        pipeline.send(1, "apple@9999", "pear@-5");
+        List<Message<List<ProducerRecord<byte[], byte[]>>>> late = pipeline.next.submitted.subList(2, 4);
+        assertThat(late).allSatisfy((message) -> {
+            assertThat(message.invalid().reason()).isEqualTo(InvalidMessage.Reason.LATE);
+            assertThat(message.invalid()).hasMessageContaining("late for table 'counts'");
+        });
+        // Neither counted, nor a second result.
+        pipeline.send(1, "apple@40000");
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=1", "apple[10000,20000)=1");
+        assertThat(tables.partition("counts", 1).view().windows()).satisfies((windows) -> {
+            assertThat(windows.late()).isEqualTo(2);
+            assertThat(windows.closed()).isEqualTo(2);
+            assertThat(windows.open()).isEqualTo(1);
+            assertThat(windows.streamTime()).isEqualTo(40000L);
+            assertThat(windows.lastClosedStart()).isEqualTo(20000L);
+        });
+    }
+
+    @Test
+    void aTableThatDropsLateRecordsCountsThemAndCommitsTheirOffsets() {
+        TableDefinition<String, Long> dropping = TableDefinition.of("counts", Schemas.string(), TestTables.LONGS)
+            .withWindows(Windows.tumbling(Duration.ofSeconds(10)).droppingLate());
+        TestTables tables = new TestTables(false, dropping);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(0, "apple@1000", "apple@10000", "apple@500");
+        assertThat(pipeline.next.submitted.get(2).invalid()).isNull();
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=1");
+        assertThat(tables.partition("counts", 0).view().windows().droppedLate()).isEqualTo(1);
+    }
+
+    @Test
+    void hoppingWindowsCountARecordInEveryWindowItFallsIn() {
+        TableDefinition<String, Long> hopping = TableDefinition.of("counts", Schemas.string(), TestTables.LONGS)
+            .withWindows(Windows.hopping(Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        Pipeline pipeline = new Pipeline(new TestTables(false, hopping), COUNTING, RESULTS);
+        pipeline.send(0, "apple@7000", "apple@12000", "apple@30000");
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=1", "apple[5000,15000)=2",
+                "apple[10000,20000)=1");
+    }
+
+    @Test
+    void underExactlyOnceTheClosedWindowIsMarkedInTheSameRecordAndAnAbortForgetsIt() {
+        TestTables tables = new TestTables(true, TUMBLING);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(0, "apple@1000");
+        tables.partition("counts", 0).commit();
+        pipeline.send(0, "apple@15000");
+        assertThat(meta(pipeline.next.submitted.get(1))).containsExactly(15000L, 0L);
+        // The transaction aborts: the closing is forgotten with the result, and the replay closes again.
+        tables.partition("counts", 0).abort();
+        // Back to what the first, committed record wrote.
+        assertThat(tables.partition("counts", 0).windowState().streamTime()).isEqualTo(1000L);
+        assertThat(tables.partition("counts", 0).windowState().lastClosedStart()).isEqualTo(-20000L);
+        pipeline.send(0, "apple@15000");
+        assertThat(pipeline.results()).containsExactly("apple[0,10000)=1", "apple[0,10000)=1");
+        tables.partition("counts", 0).commit();
+        tables.partition("counts", 0).abort();
+        assertThat(tables.partition("counts", 0).windowState().lastClosedStart()).isEqualTo(0L);
+        assertThat(tables.partition("counts", 0).windowState().streamTime()).isEqualTo(15000L);
+    }
+
+    @Test
+    void underAtLeastOnceTheMarkStaysOneClosingBehindSoACrashRepeatsAResultRatherThanLoseIt() {
+        TestTables tables = new TestTables(false, TUMBLING);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        // The first record closes the (empty) windows up to -20000, the second those up to 0, the third up to 10000.
+        pipeline.send(0, "apple@1000", "apple@15000");
+        assertThat(meta(pipeline.next.submitted.get(0))).containsExactly(1000L, Long.MIN_VALUE);
+        assertThat(meta(pipeline.next.submitted.get(1))).containsExactly(15000L, -20000L);
+        pipeline.send(0, "apple@25000");
+        assertThat(meta(pipeline.next.submitted.get(2))).containsExactly(25000L, 0L);
+    }
+
+    @Test
+    void aFailingOutputOfClosedWindowsIsRetriedAndTheResultGoesOutOnce() {
+        AtomicInteger attempts = new AtomicInteger();
+        FlatOutputProcessor<Windowed<String, Long>, String> flaky = (window, context, emitter) -> {
+            emitter.emit(window.key() + "=" + window.value());
+            if (attempts.incrementAndGet() < 2) {
+                throw new IllegalStateException("flaky");
+            }
+        };
+        Pipeline pipeline = new Pipeline(new TestTables(false, TUMBLING), COUNTING, closedWindows(flaky));
+        pipeline.send(0, "apple@1000", "apple@15000");
+        assertThat(pipeline.results()).containsExactly("apple=1");
+    }
+
+    @Test
+    void aRecordWhoseClosedWindowsOutputFailsIsDeadLetteredAndTheWindowClosesWithTheNextRecord() {
+        AtomicInteger calls = new AtomicInteger();
+        FlatOutputProcessor<Windowed<String, Long>, String> failingOnce = (window, context, emitter) -> {
+            if (calls.incrementAndGet() <= 3) {
+                throw new IllegalStateException("down");
+            }
+            emitter.emit(window.key() + "=" + window.value());
+        };
+        Pipeline pipeline = new Pipeline(new TestTables(false, TUMBLING), COUNTING, closedWindows(failingOnce));
+        pipeline.send(0, "apple@1000", "apple@15000");
+        assertThat(pipeline.next.submitted.get(1).invalid().reason()).isEqualTo(InvalidMessage.Reason.OUTPUT_FAILED);
+        assertThat(pipeline.results()).isEmpty();
+        pipeline.send(0, "pear@15001");
+        assertThat(pipeline.results()).containsExactly("apple=1");
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static List<Output<String, ?>> closedWindows(FlatOutputProcessor<Windowed<String, Long>, String> processor) {
+        return List.of((Output) new Output<>("results", Schemas.string(), processor).ofClosedWindows("counts"));
+    }
+
+    private static List<Long> meta(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+        List<Long> times = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : message.payload()) {
+            if (record instanceof ChangelogRecord && WindowKeys.isMeta(record.key())) {
+                times.add(WindowKeys.streamTime(record.value()));
+                times.add(WindowKeys.lastClosedStart(record.value()));
+            }
+        }
+        return times;
+    }
+
+    private static String fruit(String value) {
+        return value.substring(0, value.indexOf('@'));
+    }
+
+    /** Ingest and Route over in-memory tables, recording what reaches the producer. */
+    private static final class Pipeline {
+
+        final RecordingStep<List<ProducerRecord<byte[], byte[]>>> next = new RecordingStep<>();
+
+        private final Ingest<String, String> ingest;
+
+        private long offset;
+
+        Pipeline(TestTables tables, InputProcessor<String, String> processor, List<Output<String, ?>> outputs) {
+            WorkerContext context = new WorkerContext("fruit", Map.of(), tables);
+            this.ingest = new Ingest<>(processor, context, THREE_ATTEMPTS,
+                    new Route<>(outputs, context, THREE_ATTEMPTS, this.next));
+        }
+
+        void send(int partition, String... values) {
+            for (String value : values) {
+                this.ingest.submit(Message.of(record("in", partition, this.offset++, fruit(value), value))
+                    .withPayload(value));
+            }
+        }
+
+        List<String> results() {
+            return this.next.submitted.stream()
+                .filter((message) -> message.payload() != null)
+                .flatMap((message) -> message.payload().stream())
+                .filter((record) -> record.topic().equals("results"))
+                .map((record) -> TestRecords.string(record.value()))
+                .toList();
+        }
+    }
+}
