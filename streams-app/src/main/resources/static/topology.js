@@ -96,7 +96,8 @@ export function tableSummary(stream, name) {
 
 /** Identifies the topology, so the graph is rebuilt only when streams, topics or tables change. */
 export function signature(streams) {
-  return JSON.stringify(streams.map((s) => [s.name, s.input, s.outputs, s.deadLetterTopic, tableNames(s)]));
+  return JSON.stringify(streams.map((s) => [s.name, s.input, s.outputs, s.deadLetterTopic, tableNames(s),
+    (s.stages || []).map((stage) => stage.input)]));
 }
 
 /** Builds the nodes and edges of the graph from the streams. */
@@ -116,21 +117,37 @@ function model(streams) {
   };
   for (const s of streams) {
     const stream = node(`stream:${s.name}`, 'stream', s.name);
+    stream.stream = s.name;
+    // A re-keyed stream: input -> stage 1 -> repartition topic -> stage 2 -> tables and outputs.
+    let last = stream;
+    const stages = Array.isArray(s.stages) && s.stages.length === 2 ? s.stages : null;
+    if (stages) {
+      stream.stage = 1;
+      const repartition = stages[1].input;
+      link(stream, node(`topic:${repartition}`, 'topic', repartition), 'output', s.name);
+      last = node(`stream:${s.name}#2`, 'stream', `${s.name} · re-keyed`);
+      last.stream = s.name;
+      last.stage = 2;
+      link(nodes.get(`topic:${repartition}`), last, 'input', s.name);
+    }
     if (s.input) {
       link(node(`topic:${s.input}`, 'topic', s.input), stream, 'input', s.name);
     }
     for (const output of s.outputs || []) {
-      link(stream, node(`topic:${output}`, 'topic', output), 'output', s.name);
+      link(last, node(`topic:${output}`, 'topic', output), 'output', s.name);
     }
     if (s.deadLetterTopic) {
       const dlt = node(`topic:${s.deadLetterTopic}`, 'topic', s.deadLetterTopic);
       dlt.dlt = true;
       link(stream, dlt, 'dlt', s.name);
+      if (stages) {
+        link(last, dlt, 'dlt', s.name);
+      }
     }
     for (const table of tableNames(s)) {
       const tableNode = node(`table:${s.name}/${table}`, 'table', table);
       tableNode.stream = s.name;
-      link(stream, tableNode, 'table', s.name);
+      link(last, tableNode, 'table', s.name);
     }
   }
   return { nodes, edges };
@@ -287,13 +304,18 @@ export function drawTopology(svg, streams) {
       }
       for (const { node: n, g, detail, extra, badge } of nodeEls.values()) {
         if (n.kind === 'stream') {
-          const s = byName.get(n.name) || {};
-          const rate = rates.get(n.name);
+          const whole = byName.get(n.stream) || {};
+          // A stage of a re-keyed stream shows its own counts, state and lag; its rate is the stream's.
+          const s = n.stage && Array.isArray(whole.stages) ? whole.stages[n.stage - 1] || {} : whole;
+          const rate = rates.get(n.stream);
           detail.textContent = `${formatCount(s.processed)} processed · ${formatRate(rate)}`;
           const lag = lagOf(s);
           extra.textContent = `${s.state || 'UNKNOWN'}${lag === null ? '' : ` · lag ${formatCount(lag)}`}`;
           g.setAttribute('data-state', s.state || 'UNKNOWN');
-          updateBadge(g, badge, restoreOf(s));
+          if (n.stage) {
+            g.setAttribute('data-stage', String(n.stage));
+          }
+          updateBadge(g, badge, n.stage === 1 ? { restoring: 0 } : restoreOf(whole));
         } else if (n.kind === 'topic') {
           if (n.dlt) {
             const letters = dltCounts.get(n.name) || 0;
@@ -303,6 +325,7 @@ export function drawTopology(svg, streams) {
           } else {
             const readers = current.filter((s) => s.input === n.name);
             const consumed = readers.reduce((total, s) => total + (s.consumed || 0), 0);
+            // (A repartition topic is written by its stream's first stage, so it shows what was produced.)
             detail.textContent = `${formatCount(consumed)} consumed`;
           }
         } else {

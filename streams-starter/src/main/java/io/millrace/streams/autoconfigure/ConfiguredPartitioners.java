@@ -47,7 +47,7 @@ final class ConfiguredPartitioners {
                     output.topic(), settings)) : output;
         }).toList();
         return new StreamDefinition(definition.name(), definition.input(), definition.inputSchema(),
-                definition.inputProcessor(), outputs, definition.strategy());
+                definition.inputProcessor(), outputs, definition.strategy(), definition.tables(), definition.rekey());
     }
 
     private Partitioner partitioner(String prefix, String topic, MillraceProperties.Output output) {

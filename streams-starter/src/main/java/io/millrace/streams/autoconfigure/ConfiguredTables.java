@@ -36,7 +36,9 @@ final class ConfiguredTables {
     StreamDefinition apply(StreamDefinition definition) {
         Map<String, TableDefinition<?, ?>> tables = new LinkedHashMap<>();
         definition.tables().forEach((table) -> tables.put(table.name(), table));
-        Class<?> processorClass = AopUtils.getTargetClass(definition.inputProcessor());
+        // A re-keyed stream's tables belong to its second stage: its processor declares them.
+        Class<?> processorClass = AopUtils.getTargetClass(definition.rekeyed() ? definition.rekey().processor()
+                : definition.inputProcessor());
         MergedAnnotations.from(processorClass).stream(StreamTable.class).forEach((annotation) -> {
             StreamTable table = annotation.synthesize();
             String where = "@StreamTable '" + table.name() + "' on " + processorClass.getName();

@@ -448,6 +448,8 @@ public class MillraceProperties {
 
         private final Retry retry = new Retry();
 
+        private final Repartition repartition = new Repartition();
+
         /**
          * Properties handed to the stream's processors through their context.
          */
@@ -591,6 +593,10 @@ public class MillraceProperties {
             return this.batch;
         }
 
+        public Repartition getRepartition() {
+            return this.repartition;
+        }
+
         public Retry getRetry() {
             return this.retry;
         }
@@ -721,6 +727,23 @@ public class MillraceProperties {
 
         public void setRecords(int records) {
             this.records = records;
+        }
+    }
+
+    /** The repartition topic of a re-keyed stream, {@code <application-id>-<stream>-repartition}. */
+    public static class Repartition {
+
+        /**
+         * Partitions of the repartition topic when the application creates it; 0 for the input topic's count.
+         */
+        private int partitions = 0;
+
+        public int getPartitions() {
+            return this.partitions;
+        }
+
+        public void setPartitions(int partitions) {
+            this.partitions = partitions;
         }
     }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -245,6 +247,27 @@ public final class SpringKafkaClients implements KafkaClients, DisposableBean {
                 Thread.currentThread().interrupt();
             }
             throw new KafkaException("Cannot create topic " + topic, ex);
+        }
+    }
+
+    @Override
+    public void deleteRecords(Map<TopicPartition, Long> before) {
+        if (before.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, RecordsToDelete> records = new java.util.HashMap<>();
+        before.forEach((partition, offset) -> records.put(partition, RecordsToDelete.beforeOffset(offset)));
+        try {
+            admin().deleteRecords(records).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (ExecutionException ex) {
+            throw new KafkaException("Cannot delete records of " + before.keySet(), ex.getCause());
+        }
+        catch (InterruptedException | TimeoutException ex) {
+            if (ex instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new KafkaException("Cannot delete records of " + before.keySet(), ex);
         }
     }
 

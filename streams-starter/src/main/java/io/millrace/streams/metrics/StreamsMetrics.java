@@ -59,7 +59,12 @@ import io.millrace.streams.table.TableDefinition;
  * tag {@code action}: {@code dead-letter} or {@code drop}): records for windows already closed;
  * {@code millrace.table.stream.time} (gauge, epoch milliseconds, {@code NaN} before any record): the partition's
  * stream time; {@code millrace.table.segments} and {@code millrace.table.disk.bytes} (gauges): the store's time
- * segments and its size on disk ({@code 0} in memory).</li>
+ * segments and its size on disk ({@code 0} in memory);</li>
+ * <li>{@code millrace.stage.records.consumed}, {@code .processed}, {@code .dead.lettered} and
+ * {@code millrace.stage.lag} (tags {@code stream}, {@code stage}: {@code 1} reads the input and writes the
+ * repartition topic, {@code 2} reads it with the tables and outputs): the stages of a re-keyed stream, whose
+ * {@code millrace.records.*} count records consumed from the input, processed by stage 2, filtered and
+ * dead-lettered by either stage.</li>
  * </ul>
  *
  * <p>Per-partition meters are refreshed every few seconds: registered when a partition appears, removed when it is
@@ -110,6 +115,14 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
     public static final String TABLE_SEGMENTS = "millrace.table.segments";
 
     public static final String TABLE_DISK_BYTES = "millrace.table.disk.bytes";
+
+    public static final String STAGE_CONSUMED = "millrace.stage.records.consumed";
+
+    public static final String STAGE_PROCESSED = "millrace.stage.records.processed";
+
+    public static final String STAGE_DEAD_LETTERED = "millrace.stage.records.dead.lettered";
+
+    public static final String STAGE_LAG = "millrace.stage.lag";
 
     private static final Logger logger = LoggerFactory.getLogger(StreamsMetrics.class);
 
@@ -205,27 +218,31 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
 
     private void register(StreamDefinition definition) {
         MeterRegistry registry = this.registry;
-        StreamStats stats = this.manager.stats(definition.name()).orElse(null);
-        if (registry == null || stats == null) {
+        List<StreamStats> stages = this.manager.stageStats(definition.name());
+        if (registry == null || stages.isEmpty()) {
             return;
         }
+        // A re-keyed stream counts as one: records consumed from its input, processed by its last stage, filtered
+        // and dead-lettered by either; each stage also has meters of its own, tagged stage.
+        StreamStats first = stages.get(0);
+        StreamStats last = stages.get(stages.size() - 1);
         String name = definition.name();
         Tags tags = Tags.of("stream", name);
         List<Meter> registered = new CopyOnWriteArrayList<>();
-        registered.add(counter(registry, CONSUMED, "Records fetched from the input topic", tags, stats,
+        registered.add(counter(registry, CONSUMED, "Records fetched from the input topic", tags, first,
                 StreamStats::consumed));
-        registered.add(counter(registry, PROCESSED, "Records fully processed", tags, stats, StreamStats::processed));
-        registered.add(counter(registry, FILTERED, "Records dropped by the input processor", tags, stats,
-                StreamStats::filtered));
-        registered.add(counter(registry, DEAD_LETTERED, "Records sent to the dead-letter topic", tags, stats,
-                StreamStats::deadLettered));
+        registered.add(counter(registry, PROCESSED, "Records fully processed", tags, last, StreamStats::processed));
+        registered.add(counter(registry, FILTERED, "Records dropped by the input processor", tags, stages,
+                (all) -> sum(all, StreamStats::filtered)));
+        registered.add(counter(registry, DEAD_LETTERED, "Records sent to the dead-letter topic", tags, stages,
+                (all) -> sum(all, StreamStats::deadLettered)));
         for (String topic : definition.outputTopics()) {
             registered.add(counter(registry, PRODUCED, "Output records acknowledged by the broker",
-                    tags.and("topic", topic), stats, (s) -> s.produced().getOrDefault(topic, 0L)));
+                    tags.and("topic", topic), last, (s) -> s.produced().getOrDefault(topic, 0L)));
         }
-        registered.add(FunctionTimer.builder(LATENCY, stats, StreamStats::processed, StreamStats::latencyNanos,
+        registered.add(FunctionTimer.builder(LATENCY, last, StreamStats::processed, StreamStats::latencyNanos,
                 TimeUnit.NANOSECONDS).description("Time from fetch to fully processed").tags(tags).register(registry));
-        registered.add(FunctionTimer.builder(COMMIT_LATENCY, stats, StreamStats::commits, StreamStats::commitNanos,
+        registered.add(FunctionTimer.builder(COMMIT_LATENCY, last, StreamStats::commits, StreamStats::commitNanos,
                 TimeUnit.NANOSECONDS).description("Round trip of offset commits").tags(tags).register(registry));
         registered.add(gauge(registry, IN_FLIGHT, "Records in flight", tags, name, StreamView::inFlight, "records"));
         registered.add(gauge(registry, LAG, "Records not yet committed on the owned partitions", tags, name,
@@ -234,11 +251,39 @@ public class StreamsMetrics implements MeterBinder, StreamManager.Listener, Auto
                 (view) -> view.partitions().size(), "partitions"));
         registered.add(gauge(registry, PARTITIONS_PAUSED, "Input partitions paused", tags, name,
                 (view) -> view.paused().size(), "partitions"));
+        if (stages.size() > 1) {
+            for (int i = 0; i < stages.size(); i++) {
+                registerStage(registry, registered, name, i + 1, stages.get(i));
+            }
+        }
         this.meters.put(name, registered);
     }
 
-    private static Meter counter(MeterRegistry registry, String name, String description, Tags tags,
-            StreamStats stats, ToDoubleFunction<StreamStats> value) {
+    /** The meters of one stage of a re-keyed stream, tagged {@code stream} and {@code stage} (1 or 2). */
+    private void registerStage(MeterRegistry registry, List<Meter> registered, String name, int stage,
+            StreamStats stats) {
+        Tags tags = Tags.of("stream", name, "stage", String.valueOf(stage));
+        registered.add(counter(registry, STAGE_CONSUMED, "Records fetched by the stage", tags, stats,
+                StreamStats::consumed));
+        registered.add(counter(registry, STAGE_PROCESSED, "Records fully processed by the stage", tags, stats,
+                StreamStats::processed));
+        registered.add(counter(registry, STAGE_DEAD_LETTERED, "Records the stage sent to the dead-letter topic",
+                tags, stats, StreamStats::deadLettered));
+        registered.add(gauge(registry, STAGE_LAG, "Records not yet committed on the stage's owned partitions", tags,
+                name, (view) -> (view.stages().size() >= stage) ? view.stages().get(stage - 1).lag() : Double.NaN,
+                "records"));
+    }
+
+    private static double sum(List<StreamStats> stages, ToDoubleFunction<StreamStats> value) {
+        double sum = 0;
+        for (StreamStats stats : stages) {
+            sum += value.applyAsDouble(stats);
+        }
+        return sum;
+    }
+
+    private static <T> Meter counter(MeterRegistry registry, String name, String description, Tags tags, T stats,
+            ToDoubleFunction<T> value) {
         return FunctionCounter.builder(name, stats, value).description(description).baseUnit("records").tags(tags)
                 .register(registry);
     }

@@ -7,8 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Binds a processor bean to a stream: an {@link InputProcessor} with {@link #input} set, or an
- * {@link OutputProcessor} / {@link FlatOutputProcessor} with {@link #output} set.
+ * Binds a processor bean to a stream: an {@link InputProcessor} with {@link #input} set, an
+ * {@link OutputProcessor} / {@link FlatOutputProcessor} with {@link #output} set, or the {@link InputProcessor} of a
+ * re-keyed stream's second stage with {@link #rekeyed} set.
  *
  * <p>The annotated class is picked up as a bean by component scanning.
  */
@@ -44,4 +45,13 @@ public @interface StreamProcessor {
      * @return the windowed table, or empty for an output of every record
      */
     String closedWindowsOf() default "";
+
+    /**
+     * Marks the second stage of a re-keyed stream: an {@link InputProcessor} taking what the stream's input processor
+     * returns, after the stream re-keyed it through its repartition topic. The stream's input processor must also
+     * implement {@link KeySelector}; the stream's tables ({@code @StreamTable} on this class) and outputs belong to
+     * this stage, and its output processors take what this processor returns.
+     * @return {@code true} for the second stage's processor
+     */
+    boolean rekeyed() default false;
 }

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
 
 import io.millrace.streams.strategy.RecordLimits;
 import io.millrace.streams.strategy.RecordSize;
@@ -105,4 +106,12 @@ public interface KafkaClients {
      * @param config topic configuration such as {@code cleanup.policy}
      */
     void createTopic(String topic, int partitions, Map<String, String> config);
+
+    /**
+     * Deletes the records of partitions before the given offsets ({@code Admin.deleteRecords}): what a re-keyed
+     * stream's second stage committed from its repartition topic. Blocks until the brokers answer.
+     * @param before the first offset to keep, by partition
+     */
+    default void deleteRecords(Map<TopicPartition, Long> before) {
+    }
 }

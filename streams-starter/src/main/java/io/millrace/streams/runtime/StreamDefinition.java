@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.millrace.streams.processor.FlatOutputProcessor;
 import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.KeySelector;
 import io.millrace.streams.processor.Output;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.schema.Schema;
@@ -23,10 +24,20 @@ import io.millrace.streams.table.TableDefinition;
  * @param inputProcessor the input processor
  * @param outputs the outputs, in the order they are routed
  * @param strategy builds the pipeline of each consumer client, or {@code null} for the default pipeline
- * @param tables the stream's tables, partitioned like its input
+ * @param tables the stream's tables, partitioned like its input (like the repartition topic when re-keyed)
+ * @param rekey how the stream re-keys its input before its tables and outputs, or {@code null} for a stream that
+ * does not: its tables and outputs then belong to the second stage, which runs {@link Rekey#processor()}
  */
 public record StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
-        List<Output<?, ?>> outputs, StreamStrategy strategy, List<TableDefinition<?, ?>> tables) {
+        List<Output<?, ?>> outputs, StreamStrategy strategy, List<TableDefinition<?, ?>> tables, Rekey<?> rekey) {
+
+    /**
+     * A stream that does not re-key its input.
+     */
+    public StreamDefinition(String name, String input, Schema<?> inputSchema, InputProcessor<?, ?> inputProcessor,
+            List<Output<?, ?>> outputs, StreamStrategy strategy, List<TableDefinition<?, ?>> tables) {
+        this(name, input, inputSchema, inputProcessor, outputs, strategy, tables, null);
+    }
 
     /**
      * A stream without tables.
@@ -51,7 +62,7 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
      */
     public StreamDefinition withStrategy(StreamStrategy strategy) {
         return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
-                strategy, this.tables);
+                strategy, this.tables, this.rekey);
     }
 
     /**
@@ -61,7 +72,25 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
      */
     public StreamDefinition withTables(List<TableDefinition<?, ?>> tables) {
         return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
-                this.strategy, tables);
+                this.strategy, tables, this.rekey);
+    }
+
+    /**
+     * This stream re-keyed before its tables and outputs.
+     * @param rekey the re-keying, or {@code null} for none
+     * @return a new definition
+     */
+    public StreamDefinition withRekey(Rekey<?> rekey) {
+        return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
+                this.strategy, this.tables, rekey);
+    }
+
+    /**
+     * Whether the stream re-keys its input through a repartition topic.
+     * @return {@code true} if {@link #rekey()} is set
+     */
+    public boolean rekeyed() {
+        return this.rekey != null;
     }
 
     public StreamDefinition {
@@ -79,6 +108,14 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         }
         if (name.isBlank() || input.isBlank()) {
             throw new IllegalArgumentException("a stream needs a name and an input topic");
+        }
+        if (rekey != null && inputProcessor instanceof io.millrace.streams.processor.BatchInputProcessor) {
+            throw new IllegalArgumentException("stream '" + name + "' re-keys its input, so its input processor "
+                    + "must be an InputProcessor, not a BatchInputProcessor");
+        }
+        if (rekey != null && strategy != null) {
+            throw new IllegalArgumentException("stream '" + name + "' re-keys its input, so it runs the default "
+                    + "pipeline in both stages and takes no strategy");
         }
     }
 
@@ -115,6 +152,8 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         private StreamStrategy strategy;
 
         private final List<TableDefinition<?, ?>> tables = new ArrayList<>();
+
+        private Rekey<?> rekey;
 
         private Builder(String name) {
             this.name = name;
@@ -201,12 +240,36 @@ public record StreamDefinition(String name, String input, Schema<?> inputSchema,
         }
 
         /**
+         * Re-keys the stream's input before its tables and outputs: the input processor's results go to the
+         * repartition topic under the key {@code key} chooses, and {@code processor} runs on them in the second stage,
+         * with the tables; the outputs then take what {@code processor} returns.
+         * @param key the new key of each record
+         * @param schema encodes the input processor's results in the repartition topic
+         * @param processor the second stage's input processor
+         * @param <V> the type the input processor returns
+         * @return this builder
+         */
+        public <V> Builder rekey(KeySelector<? super V> key, Schema<V> schema, InputProcessor<V, ?> processor) {
+            return rekey(new Rekey<>(key, schema, processor));
+        }
+
+        /**
+         * Re-keys the stream's input before its tables and outputs.
+         * @param rekey the re-keying
+         * @return this builder
+         */
+        public Builder rekey(Rekey<?> rekey) {
+            this.rekey = rekey;
+            return this;
+        }
+
+        /**
          * Builds the definition.
          * @return the definition
          */
         public StreamDefinition build() {
             return new StreamDefinition(this.name, this.input, this.inputSchema, this.inputProcessor, this.outputs,
-                    this.strategy, this.tables);
+                    this.strategy, this.tables, this.rekey);
         }
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.millrace.streams.runtime.internal.StateResources;
 import io.millrace.streams.runtime.internal.StreamPublisher;
-import io.millrace.streams.runtime.internal.StreamRunner;
+import io.millrace.streams.runtime.internal.Runner;
 import io.millrace.streams.strategy.Delivery;
 
 /**
@@ -29,7 +29,7 @@ public final class StreamManager implements SmartLifecycle {
 
     private static final Logger logger = LoggerFactory.getLogger(StreamManager.class);
 
-    private final Map<String, StreamRunner> streams = new LinkedHashMap<>();
+    private final Map<String, Runner> streams = new LinkedHashMap<>();
 
     private final Function<String, StreamSettings> settings;
 
@@ -85,18 +85,18 @@ public final class StreamManager implements SmartLifecycle {
         }
     }
 
-    private StreamRunner register(StreamDefinition definition) {
+    private Runner register(StreamDefinition definition) {
         return register(definition, this.settings.apply(definition.name()));
     }
 
-    private StreamRunner register(StreamDefinition definition, StreamSettings settings) {
+    private Runner register(StreamDefinition definition, StreamSettings settings) {
         if (this.streams.containsKey(definition.name())) {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
         }
         checkTables(definition, settings);
         RetryBudget.check(definition, settings, this.clients.maxPollInterval(settings.consumer()));
-        StreamRunner runner = new StreamRunner(definition, settings, this.clients,
-                this.applicationId, this.createTopics, this.clock, this.state);
+        Runner runner = Runner.of(definition, settings, this.clients, this.applicationId, this.createTopics,
+                this.clock, this.state);
         this.streams.put(definition.name(), runner);
         return runner;
     }
@@ -115,7 +115,9 @@ public final class StreamManager implements SmartLifecycle {
                     + ": the stream time of a partition moves record by record, so set "
                     + "millrace.streams." + definition.name() + ".workers.ordering=partition");
         }
-        if (definition.inputProcessor() instanceof io.millrace.streams.processor.BatchInputProcessor) {
+        // The tables of a re-keyed stream belong to its second stage, which runs the re-keying's processor.
+        Object stateful = definition.rekeyed() ? definition.rekey().processor() : definition.inputProcessor();
+        if (stateful instanceof io.millrace.streams.processor.BatchInputProcessor) {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and a "
                     + "BatchInputProcessor: tables are partitioned like the input, so they are reached record by "
                     + "record; implement InputProcessor");
@@ -125,7 +127,7 @@ public final class StreamManager implements SmartLifecycle {
             throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and workers with "
                     + "ordering none: two workers could update one key at once; use ordering key or partition");
         }
-        for (StreamRunner other : this.streams.values()) {
+        for (Runner other : this.streams.values()) {
             for (var table : definition.tables()) {
                 boolean taken = other.definition().tables().stream()
                     .anyMatch((existing) -> existing.name().equals(table.name()));
@@ -157,7 +159,7 @@ public final class StreamManager implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        for (StreamRunner runner : this.streams.values()) {
+        for (Runner runner : this.streams.values()) {
             if (runner.settings().enabled()) {
                 runner.start();
             }
@@ -170,7 +172,7 @@ public final class StreamManager implements SmartLifecycle {
 
     @Override
     public void stop() {
-        List<StreamRunner> runners;
+        List<Runner> runners;
         synchronized (this) {
             this.running = false;
             runners = new ArrayList<>(this.streams.values());
@@ -209,7 +211,7 @@ public final class StreamManager implements SmartLifecycle {
         List<StreamDefinition> all = new ArrayList<>(definitions());
         all.add(definition);
         Topology.checkAcyclic(all);
-        StreamRunner runner = register(definition, settings);
+        Runner runner = register(definition, settings);
         if (this.running && runner.settings().enabled()) {
             runner.start();
         }
@@ -222,7 +224,7 @@ public final class StreamManager implements SmartLifecycle {
      * @return whether there was such a stream
      */
     public boolean removeStream(String name) {
-        StreamRunner runner;
+        Runner runner;
         synchronized (this) {
             runner = this.streams.remove(name);
         }
@@ -240,7 +242,7 @@ public final class StreamManager implements SmartLifecycle {
      * @return whether there was such a stream
      */
     public boolean restartStream(String name) {
-        StreamRunner runner = runner(name);
+        Runner runner = runner(name);
         if (runner == null) {
             return false;
         }
@@ -255,7 +257,7 @@ public final class StreamManager implements SmartLifecycle {
      * @return whether there was such a stream
      */
     public boolean pauseStream(String name) {
-        StreamRunner runner = runner(name);
+        Runner runner = runner(name);
         if (runner != null) {
             runner.pause(true);
         }
@@ -268,7 +270,7 @@ public final class StreamManager implements SmartLifecycle {
      * @return whether there was such a stream
      */
     public boolean resumeStream(String name) {
-        StreamRunner runner = runner(name);
+        Runner runner = runner(name);
         if (runner != null) {
             runner.pause(false);
         }
@@ -286,7 +288,7 @@ public final class StreamManager implements SmartLifecycle {
      * @throws IllegalArgumentException if there is no such stream
      */
     public <T> Flow.Publisher<Delivery<T>> publisher(String stream) {
-        StreamRunner runner = runner(stream);
+        Runner runner = runner(stream);
         if (runner == null) {
             throw new IllegalArgumentException("No stream '" + stream + "'");
         }
@@ -309,7 +311,7 @@ public final class StreamManager implements SmartLifecycle {
      * @return snapshots of the streams
      */
     public List<StreamView> streams() {
-        List<StreamRunner> runners = runners();
+        List<Runner> runners = runners();
         return runners.stream().map((runner) -> view(runner, runners)).toList();
     }
 
@@ -319,16 +321,16 @@ public final class StreamManager implements SmartLifecycle {
      * @return its snapshot, if there is such a stream
      */
     public Optional<StreamView> stream(String name) {
-        List<StreamRunner> runners = runners();
+        List<Runner> runners = runners();
         return Optional.ofNullable(runner(name)).map((runner) -> view(runner, runners));
     }
 
-    private static StreamView view(StreamRunner runner, List<StreamRunner> all) {
+    private static StreamView view(Runner runner, List<Runner> all) {
         StreamDefinition stream = runner.definition();
         List<String> fedBy = all.stream().filter((other) -> other.definition().outputTopics().contains(stream.input()))
-            .map(StreamRunner::name).toList();
+            .map(Runner::name).toList();
         List<String> feeds = all.stream().filter((other) -> stream.outputTopics().contains(other.definition().input()))
-            .map(StreamRunner::name).toList();
+            .map(Runner::name).toList();
         return runner.view(fedBy, feeds);
     }
 
@@ -338,7 +340,18 @@ public final class StreamManager implements SmartLifecycle {
      * @return its counters, if there is such a stream
      */
     public Optional<StreamStats> stats(String name) {
-        return Optional.ofNullable(runner(name)).map(StreamRunner::stats);
+        return Optional.ofNullable(runner(name)).map(Runner::stats);
+    }
+
+    /**
+     * The live counters of each stage of a stream, for metrics.
+     * @param name the stream
+     * @return one for a plain stream, two for a re-keyed stream (input to repartition topic, repartition topic to
+     * tables and outputs); empty if there is no such stream
+     */
+    public List<StreamStats> stageStats(String name) {
+        Runner runner = runner(name);
+        return (runner != null) ? runner.stageStats() : List.of();
     }
 
     /**
@@ -346,7 +359,7 @@ public final class StreamManager implements SmartLifecycle {
      * @return the definitions, in registration order
      */
     public synchronized List<StreamDefinition> definitions() {
-        return this.streams.values().stream().map(StreamRunner::definition).toList();
+        return this.streams.values().stream().map(Runner::definition).toList();
     }
 
     /**
@@ -357,11 +370,11 @@ public final class StreamManager implements SmartLifecycle {
         this.listeners.add(listener);
     }
 
-    private synchronized StreamRunner runner(String name) {
+    private synchronized Runner runner(String name) {
         return this.streams.get(name);
     }
 
-    private synchronized List<StreamRunner> runners() {
+    private synchronized List<Runner> runners() {
         return List.copyOf(this.streams.values());
     }
 

@@ -31,12 +31,41 @@ import io.millrace.streams.table.TablePartitionView;
  * @param partitions the assigned partitions, by {@code topic-partition}
  * @param paused the paused partitions
  * @param tables the stream's table partitions in this instance: active, restoring (with progress) and standby
+ * @param stages the two stages of a re-keyed stream (input to repartition topic, repartition topic to tables and
+ * outputs), empty for a stream of one stage. The stream's own figures then sum the stages' where they add up:
+ * {@code consumed} is the first stage's (records of the input), {@code processed} the second's (records fully
+ * processed), filtered and dead-lettered records, in-flight records and lag add up, partitions are both stages'
  */
 public record StreamView(String name, StreamState state, String error, String input, List<String> outputs,
         String deadLetterTopic, Guarantee guarantee, int concurrency, int workers, TopologyView topology,
         long consumed, long processed, long filtered, long deadLettered, Map<String, Long> produced,
         double consumedRate, double processedRate, long inFlight, long lag, Map<String, PartitionView> partitions,
-        List<String> paused, List<TablePartitionView> tables) {
+        List<String> paused, List<TablePartitionView> tables, List<StageView> stages) {
+
+    /**
+     * A stream of one stage.
+     */
+    public StreamView(String name, StreamState state, String error, String input, List<String> outputs,
+            String deadLetterTopic, Guarantee guarantee, int concurrency, int workers, TopologyView topology,
+            long consumed, long processed, long filtered, long deadLettered, Map<String, Long> produced,
+            double consumedRate, double processedRate, long inFlight, long lag, Map<String, PartitionView> partitions,
+            List<String> paused, List<TablePartitionView> tables) {
+        this(name, state, error, input, outputs, deadLetterTopic, guarantee, concurrency, workers, topology, consumed,
+                processed, filtered, deadLettered, produced, consumedRate, processedRate, inFlight, lag, partitions,
+                paused, tables, List.of());
+    }
+
+    public StreamView {
+        stages = (stages != null) ? List.copyOf(stages) : List.of();
+    }
+
+    /**
+     * Whether the stream re-keys its input through a repartition topic.
+     * @return {@code true} if it runs in two stages
+     */
+    public boolean rekeyed() {
+        return !this.stages.isEmpty();
+    }
 
     /**
      * The table partitions still restoring.
@@ -57,6 +86,31 @@ public record StreamView(String name, StreamState state, String error, String in
      */
     public record TopologyView(String inputProcessor, String inputSchema, Map<String, String> outputSchemas,
             List<String> fedBy, List<String> feeds) {
+    }
+
+    /**
+     * One stage of a re-keyed stream.
+     *
+     * @param stage {@code 1} (input processor to repartition topic) or {@code 2} (repartition topic to tables and
+     * outputs)
+     * @param input the topic the stage reads
+     * @param group the stage's consumer group
+     * @param processor the class of the stage's input processor
+     * @param outputs the topics the stage writes to, besides dead letters and changelogs
+     * @param state the stage's state
+     * @param error why it failed, or {@code null}
+     * @param consumed records fetched
+     * @param processed records fully processed
+     * @param filtered records its input processor dropped
+     * @param deadLettered records sent to the dead-letter topic
+     * @param produced records acknowledged, by topic
+     * @param inFlight records in flight
+     * @param lag records of the assigned partitions not yet committed
+     * @param partitions the assigned partitions, by {@code topic-partition}
+     */
+    public record StageView(int stage, String input, String group, String processor, List<String> outputs,
+            StreamState state, String error, long consumed, long processed, long filtered, long deadLettered,
+            Map<String, Long> produced, long inFlight, long lag, Map<String, PartitionView> partitions) {
     }
 
     /**

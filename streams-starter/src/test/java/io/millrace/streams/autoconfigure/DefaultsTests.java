@@ -107,6 +107,8 @@ class DefaultsTests {
         expected.put(stream + "retry.multiplier", number(DEFAULTS.retry().multiplier()));
         expected.put(stream + "retry.max-backoff", duration(DEFAULTS.retry().maxBackoff()));
         expected.put(stream + "shutdown-timeout", duration(DEFAULTS.shutdownTimeout()));
+        expected.put(stream + "repartition.partitions",
+                new MillraceProperties.Stream().getRepartition().getPartitions() + " (the input's)");
         MillraceProperties.Tables tables = new MillraceProperties().getTables();
         expected.put("millrace.tables.store", tables.getStore().name().toLowerCase());
         expected.put("millrace.tables.standby-replicas", String.valueOf(tables.getStandbyReplicas()));

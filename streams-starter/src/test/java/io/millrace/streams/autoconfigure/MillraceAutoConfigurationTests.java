@@ -330,7 +330,7 @@ class MillraceAutoConfigurationTests {
             assertThat(context).hasFailed();
             assertThat(context).getFailure().rootCause().isInstanceOf(InvalidStreamsException.class)
                 .hasMessageContaining("Bean 'both'")
-                .hasMessageContaining("needs exactly one of input or output");
+                .hasMessageContaining("needs exactly one of input, output or rekeyed = true");
         });
     }
 

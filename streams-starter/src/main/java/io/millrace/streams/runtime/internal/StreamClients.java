@@ -47,11 +47,20 @@ final class StreamClients {
 
     StreamClients(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
             StateResources state, Clock clock) {
+        this(definition, settings, clients, applicationId, groupId(applicationId, definition.name()), state, clock);
+    }
+
+    /**
+     * Clients in the given consumer group: a re-keyed stream's second stage has a group of its own, and so
+     * transactional and client ids of its own.
+     */
+    StreamClients(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
+            String groupId, StateResources state, Clock clock) {
         this.definition = definition;
         this.settings = settings;
         this.clients = clients;
         this.applicationId = applicationId;
-        this.groupId = groupId(applicationId, definition.name());
+        this.groupId = groupId;
         this.state = state;
         this.clock = clock;
     }

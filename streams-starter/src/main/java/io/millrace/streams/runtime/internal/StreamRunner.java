@@ -29,7 +29,7 @@ import io.millrace.streams.table.internal.TableManager;
  * Runs one stream: its lifecycle ({@link StreamState}), with {@link TopicProvisioner} to wait for and create its
  * topics and {@link StreamClients} to wire {@code concurrency} consumer loops, each on its own thread.
  */
-public final class StreamRunner implements ConsumerLoop.LoopListener {
+public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
 
     private static final Logger logger = LoggerFactory.getLogger(StreamRunner.class);
 
@@ -42,6 +42,11 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
     private final StreamClients clients;
 
     private final Clock clock;
+
+    private final String deadLetterTopic;
+
+    /** Deletes what this stage committed from the repartition topic it reads, or {@code null}. */
+    private final RepartitionPurger purger;
 
     /** The stream's tables while it runs, {@code null} without tables or when stopped. */
     private volatile TableManager tables;
@@ -76,12 +81,57 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
      */
     public StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients,
             String applicationId, boolean createTopics, Clock clock, StateResources state) {
+        this(definition, settings, clients, applicationId, createTopics, clock, state,
+                new Stage(StreamClients.groupId(applicationId, definition.name()),
+                        settings.deadLetterTopicFor(definition.input()), null, 0, false));
+    }
+
+    /**
+     * Creates the runner of one stage of a re-keyed stream.
+     * @param definition the stage
+     * @param settings the stream's settings
+     * @param clients makes the Kafka clients and topics
+     * @param applicationId prefix of changelog topics
+     * @param createTopics whether to create missing output, dead-letter and changelog topics
+     * @param clock where the stream reads the time
+     * @param state the application's state directory and RocksDB memory
+     * @param stage the stage's group, dead-letter topic and repartition topic
+     */
+    StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
+            boolean createTopics, Clock clock, StateResources state, Stage stage) {
         this.definition = definition;
         this.settings = settings;
-        this.topics = new TopicProvisioner(definition, clients, applicationId,
-                settings.deadLetterTopicFor(definition.input()), createTopics);
-        this.clients = new StreamClients(definition, settings, clients, applicationId, state, clock);
+        this.deadLetterTopic = stage.deadLetterTopic();
+        this.topics = new TopicProvisioner(definition, clients, applicationId, stage.deadLetterTopic(), createTopics,
+                stage.writes(), stage.partitions());
+        this.clients = new StreamClients(definition, settings, clients, applicationId, stage.groupId(), state, clock);
         this.clock = clock;
+        this.purger = stage.purges() ? new RepartitionPurger(definition.name(), definition.input(), clients, clock)
+                : null;
+    }
+
+    /**
+     * Where one stage of a stream reads and writes.
+     *
+     * @param groupId its consumer group
+     * @param deadLetterTopic the stream's dead-letter topic
+     * @param writes the repartition topic it creates and writes to, or {@code null}
+     * @param partitions the repartition topic's partitions, {@code 0} for the input's
+     * @param purges whether it deletes what it committed from its input, a repartition topic
+     */
+    record Stage(String groupId, String deadLetterTopic, String writes, int partitions, boolean purges) {
+    }
+
+    /**
+     * The stage's consumer group.
+     * @return the group id
+     */
+    String groupId() {
+        return this.clients.groupId();
+    }
+
+    String error() {
+        return this.error;
     }
 
     public String name() {
@@ -98,6 +148,11 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
 
     public StreamStats stats() {
         return this.stats;
+    }
+
+    @Override
+    public List<StreamStats> stageStats() {
+        return List.of(this.stats);
     }
 
     public StreamState state() {
@@ -215,6 +270,9 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
             tables.close();
             this.tables = null;
         }
+        if (this.purger != null) {
+            this.purger.flush();
+        }
         synchronized (this) {
             this.loops.clear();
             this.threads.clear();
@@ -238,6 +296,9 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
     @Override
     public void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((partition, offset) -> this.committed.put(partition, offset.offset()));
+        if (this.purger != null) {
+            this.purger.committed(offsets);
+        }
     }
 
     @Override
@@ -265,7 +326,7 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
     }
 
     private String deadLetterTopic() {
-        return this.settings.deadLetterTopicFor(this.definition.input());
+        return this.deadLetterTopic;
     }
 
     /**
@@ -308,6 +369,20 @@ public final class StreamRunner implements ConsumerLoop.LoopListener {
                 this.settings.workers().count(), topology, this.stats.consumed(), this.stats.processed(),
                 this.stats.filtered(), this.stats.deadLettered(), this.stats.produced(), this.stats.consumedRate(),
                 this.stats.processedRate(), inFlight, lag, partitions, paused, tableViews());
+    }
+
+    /**
+     * What the endpoint shows of this runner as a stage of a re-keyed stream. Any thread.
+     * @param number the stage's number
+     * @param processor the class of the stage's input processor
+     * @return the view
+     */
+    StreamView.StageView stageView(int number, String processor) {
+        StreamView view = view(List.of(), List.of());
+        return new StreamView.StageView(number, this.definition.input(), groupId(), processor,
+                this.definition.outputTopics(), view.state(), view.error(), view.consumed(), view.processed(),
+                view.filtered(), view.deadLettered(), view.produced(), view.inFlight(), view.lag(),
+                view.partitions());
     }
 
     public List<TablePartitionView> tableViews() {

@@ -45,8 +45,21 @@ final class TopicProvisioner {
 
     private final boolean createTopics;
 
+    /** The repartition topic this stream writes to (a re-keyed stream's first stage), or {@code null}. */
+    private final String repartitionTopic;
+
+    /** Its partition count, {@code 0} for the input's. */
+    private final int repartitionPartitions;
+
     TopicProvisioner(StreamDefinition definition, KafkaClients clients, String applicationId, String deadLetterTopic,
             boolean createTopics) {
+        this(definition, clients, applicationId, deadLetterTopic, createTopics, null, 0);
+    }
+
+    TopicProvisioner(StreamDefinition definition, KafkaClients clients, String applicationId, String deadLetterTopic,
+            boolean createTopics, String repartitionTopic, int repartitionPartitions) {
+        this.repartitionTopic = repartitionTopic;
+        this.repartitionPartitions = repartitionPartitions;
         this.definition = definition;
         this.clients = clients;
         this.applicationId = applicationId;
@@ -97,8 +110,12 @@ final class TopicProvisioner {
      * @throws InvalidStreamsException if a changelog is missing or has another partition count than the input
      */
     boolean provision(int partitions, CountDownLatch stopped) {
+        if (this.repartitionTopic != null && !provisionRepartition(partitions, stopped)) {
+            return false;
+        }
         if (this.createTopics) {
             Set<String> topics = new LinkedHashSet<>(this.definition.outputTopics());
+            topics.remove(this.repartitionTopic);
             topics.add(this.deadLetterTopic);
             for (String topic : topics) {
                 this.clients.createTopic(topic, partitions, Map.of());
@@ -109,6 +126,41 @@ final class TopicProvisioner {
             }
         }
         return checkChangelogs(partitions, stopped);
+    }
+
+    /**
+     * The repartition topic is the application's own: created whatever {@code millrace.topics.create} says, with
+     * the configured partitions or the input's, its records kept until the second stage committed and deleted them.
+     */
+    private boolean provisionRepartition(int inputPartitions, CountDownLatch stopped) {
+        int wanted = (this.repartitionPartitions > 0) ? this.repartitionPartitions : inputPartitions;
+        OptionalInt found = this.clients.partitions(this.repartitionTopic);
+        if (found.isEmpty()) {
+            this.clients.createTopic(this.repartitionTopic, wanted,
+                    Map.of("cleanup.policy", "delete", "retention.ms", "-1"));
+            logger.info("Stream '{}': created repartition topic '{}' with {} partitions", name(),
+                    this.repartitionTopic, wanted);
+        }
+        for (int check = 0; found.isEmpty() && check < METADATA_CHECKS; check++) {
+            if (await(stopped, METADATA_CHECK_INTERVAL)) {
+                return false;
+            }
+            found = this.clients.partitions(this.repartitionTopic);
+        }
+        if (found.isEmpty()) {
+            throw new InvalidStreamsException("Stream '" + name() + "': repartition topic '" + this.repartitionTopic
+                    + "' could not be created");
+        }
+        if (found.getAsInt() != wanted) {
+            throw new InvalidStreamsException("Stream '" + name() + "': repartition topic '" + this.repartitionTopic
+                    + "' has " + found.getAsInt() + " partitions but the stream wants " + wanted + " ("
+                    + ((this.repartitionPartitions > 0) ? "millrace.streams." + name() + ".repartition.partitions"
+                            : "the partitions of input topic '" + this.definition.input() + "'")
+                    + "); set millrace.streams." + name() + ".repartition.partitions=" + found.getAsInt()
+                    + ", or delete the repartition topic and its stream's changelogs while the application is "
+                    + "stopped");
+        }
+        return true;
     }
 
     /** A changelog must have the input's partitions: table partition p follows input partition p. */
