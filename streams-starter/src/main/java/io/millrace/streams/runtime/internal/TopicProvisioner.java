@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +35,12 @@ final class TopicProvisioner {
     private static final Duration METADATA_CHECK_INTERVAL = Duration.ofMillis(200);
 
     private static final int METADATA_CHECKS = 50;
+
+    /**
+     * How much longer than its windows' retention a windowed changelog keeps its records: Kafka Streams' default
+     * {@code windowstore.changelog.additional.retention.ms}, a margin for clocks and late restores.
+     */
+    static final Duration WINDOWED_CHANGELOG_EXTRA_RETENTION = Duration.ofDays(1);
 
     private final StreamDefinition definition;
 
@@ -121,8 +128,7 @@ final class TopicProvisioner {
                 this.clients.createTopic(topic, partitions, Map.of());
             }
             for (TableDefinition<?, ?> table : this.definition.tables()) {
-                this.clients.createTopic(table.changelogTopic(this.applicationId), partitions,
-                        Map.of("cleanup.policy", "compact"));
+                this.clients.createTopic(table.changelogTopic(this.applicationId), partitions, changelogConfig(table));
             }
         }
         return checkChangelogs(partitions, stopped);
@@ -163,6 +169,23 @@ final class TopicProvisioner {
         return true;
     }
 
+    /**
+     * The configuration a table's changelog is created with: compacted; for a windowed table, also deleted after the
+     * windows' retention plus {@link #WINDOWED_CHANGELOG_EXTRA_RETENTION}, so that expired windows leave the topic as
+     * they leave the store, tombstones or not.
+     * @param table the table
+     * @return the topic configuration
+     */
+    static Map<String, String> changelogConfig(TableDefinition<?, ?> table) {
+        if (!table.windowed()) {
+            return Map.of("cleanup.policy", "compact");
+        }
+        long retention = table.windows().retentionMillis();
+        long extra = WINDOWED_CHANGELOG_EXTRA_RETENTION.toMillis();
+        long topicRetention = (retention > Long.MAX_VALUE - extra) ? Long.MAX_VALUE : retention + extra;
+        return new TreeMap<>(Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(topicRetention)));
+    }
+
     /** A changelog must have the input's partitions: table partition p follows input partition p. */
     private boolean checkChangelogs(int partitions, CountDownLatch stopped) {
         for (TableDefinition<?, ?> table : this.definition.tables()) {
@@ -176,8 +199,8 @@ final class TopicProvisioner {
             }
             if (found.isEmpty()) {
                 throw new InvalidStreamsException("Stream '" + name() + "': changelog topic '" + changelog
-                        + "' of table '" + table.name() + "' does not exist; create it compacted with " + partitions
-                        + " partitions, or set millrace.topics.create=true");
+                        + "' of table '" + table.name() + "' does not exist; create it with " + partitions
+                        + " partitions and " + changelogConfig(table) + ", or set millrace.topics.create=true");
             }
             if (found.getAsInt() != partitions) {
                 throw new InvalidStreamsException("Stream '" + name() + "': changelog topic '" + changelog

@@ -28,6 +28,7 @@ import io.millrace.streams.table.internal.store.InMemoryStore;
 import io.millrace.streams.table.internal.store.KeyValueStore;
 import io.millrace.streams.table.internal.store.RocksDbResources;
 import io.millrace.streams.table.internal.store.RocksDbStore;
+import io.millrace.streams.table.internal.store.SegmentedStore;
 import io.millrace.streams.table.internal.store.StateDirectory;
 import io.millrace.streams.table.internal.store.StoreCorruptedException;
 
@@ -384,14 +385,15 @@ public final class TableManager implements Tables, AutoCloseable {
         String changelog = this.changelogs.get(table);
         TableDefinition.StoreType type = (definition.store() != null) ? definition.store() : this.defaultStore;
         if (type == TableDefinition.StoreType.MEMORY || this.stateDirectory == null) {
-            return new StoredTablePartition(definition, changelog, partition, new InMemoryStore(), 0, this.exactlyOnce,
-                    this.clock);
+            KeyValueStore store = definition.windowed() ? SegmentedStore.inMemory(definition.windows())
+                    : new InMemoryStore();
+            return new StoredTablePartition(definition, changelog, partition, store, 0, this.exactlyOnce, this.clock);
         }
         Path directory = this.stateDirectory.tableDir(this.stream, table, partition);
         long checkpoint = readCheckpoint(directory);
         KeyValueStore store;
         try {
-            store = RocksDbStore.open(directory, table, this.rocksDb);
+            store = openRocksDb(definition, directory);
         }
         catch (StoreCorruptedException ex) {
             logger.warn("Store {} is corrupt; wiping it and restoring it fully from {}: {}", directory, changelog,
@@ -399,10 +401,18 @@ public final class TableManager implements Tables, AutoCloseable {
             StateDirectory.wipe(directory);
             directory = this.stateDirectory.tableDir(this.stream, table, partition);
             checkpoint = 0;
-            store = RocksDbStore.open(directory, table, this.rocksDb);
+            store = openRocksDb(definition, directory);
         }
         return new StoredTablePartition(definition, changelog, partition, store, checkpoint, this.exactlyOnce,
                 this.clock);
+    }
+
+    /** One RocksDB for a plain table, one per time segment (and one for its metadata) for a windowed one. */
+    private KeyValueStore openRocksDb(TableDefinition<?, ?> definition, Path directory) {
+        if (definition.windowed()) {
+            return SegmentedStore.rocksDb(directory, definition.name(), definition.windows(), this.rocksDb);
+        }
+        return RocksDbStore.open(directory, definition.name(), this.rocksDb);
     }
 
     private long readCheckpoint(Path directory) {

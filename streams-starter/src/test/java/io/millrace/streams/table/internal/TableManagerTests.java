@@ -1,5 +1,7 @@
 package io.millrace.streams.table.internal;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +12,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TablePartition.Role;
+import io.millrace.streams.table.WindowKeys;
+import io.millrace.streams.table.Windows;
+import io.millrace.streams.table.internal.store.Checkpoint;
+import io.millrace.streams.table.internal.store.RocksDbResources;
+import io.millrace.streams.table.internal.store.SegmentedStore;
+import io.millrace.streams.table.internal.store.StateDirectory;
 
 import static io.millrace.streams.table.TestTables.COUNTS;
+import static io.millrace.streams.table.TestTables.LONGS;
 import static io.millrace.streams.table.TestTables.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -84,5 +95,52 @@ class TableManagerTests {
         this.tables.revoked(Set.of(0), true);
         assertThat(this.tables.reset(stale, 0)).isNull();
         assertThat(this.tables.views()).isEmpty();
+    }
+
+    @Test
+    void aWindowedTableIsStoredInTimeSegmentsAndACorruptSegmentIsWipedLikeACorruptStore(@TempDir Path stateDir)
+            throws Exception {
+        Windows windows = Windows.tumbling(Duration.ofSeconds(10));
+        List<TableDefinition<?, ?>> definitions = List.of(
+                TableDefinition.of("windows", Schemas.string(), LONGS).withWindows(windows),
+                TableDefinition.of("memory", Schemas.string(), LONGS).withStore(TableDefinition.StoreType.MEMORY)
+                    .withWindows(windows));
+        Path partitionDir = stateDir.resolve("fruit").resolve("windows").resolve("0");
+        byte[] window = WindowKeys.encode(20_000, utf8("apple"));
+        try (StateDirectory directory = new StateDirectory(stateDir);
+                RocksDbResources rocksDb = new RocksDbResources(8 << 20, 4 << 20, (table, options) -> {
+                })) {
+            try (TableManager manager = windowedTables(definitions, directory, rocksDb)) {
+                StoredTablePartition onDisk = manager.partition("windows", 0);
+                assertThat(onDisk.store()).isInstanceOf(SegmentedStore.class);
+                assertThat(onDisk.store().directory()).isEqualTo(partitionDir);
+                assertThat(manager.partition("memory", 0).store()).isInstanceOf(SegmentedStore.class)
+                    .satisfies((store) -> assertThat(store.directory()).isNull());
+                onDisk.apply(List.of(new KeyValue(window, utf8("1"))));
+                onDisk.commit();
+                assertThat(partitionDir.resolve("segment-0")).isDirectory();
+            }
+            Checkpoint.write(partitionDir, 0);
+            Files.writeString(partitionDir.resolve("segment-0").resolve("CURRENT"), "garbage");
+            try (TableManager manager = windowedTables(definitions, directory, rocksDb)) {
+                assertThat(manager.partition("windows", 0).get(window)).isNull();
+                assertThat(partitionDir.resolve("segment-0")).doesNotExist();
+            }
+        }
+    }
+
+    private static TableManager windowedTables(List<TableDefinition<?, ?>> definitions, StateDirectory directory,
+            RocksDbResources rocksDb) {
+        MockConsumer<byte[], byte[]> changelogs = new MockConsumer<>("earliest");
+        Map<TopicPartition, Long> offsets = Map.of(new TopicPartition("app-windows-changelog", 0), 0L,
+                new TopicPartition("app-memory-changelog", 0), 0L);
+        changelogs.updateBeginningOffsets(offsets);
+        changelogs.updateEndOffsets(offsets);
+        TableManager manager = new TableManager("fruit", "app", definitions, TableDefinition.StoreType.ROCKSDB,
+                directory, rocksDb, false, () -> changelogs, List.of());
+        manager.start();
+        manager.assigned(Set.of(0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.ready(Set.of(0)).equals(Set.of(0)));
+        return manager;
     }
 }

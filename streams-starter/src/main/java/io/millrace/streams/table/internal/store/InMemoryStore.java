@@ -70,6 +70,10 @@ public final class InMemoryStore implements KeyValueStore {
     public KeyValueIterator range(byte[] from, byte[] to) {
         checkOpen();
         Objects.requireNonNull(from, "from");
+        if (to != null && Arrays.compareUnsigned(from, to) > 0) {
+            // Nothing, as in RocksDB, rather than the map's IllegalArgumentException.
+            return iterator(java.util.Collections.emptyNavigableMap());
+        }
         return iterator((to != null) ? this.entries.subMap(from, true, to, false) : this.entries.tailMap(from, true));
     }
 
@@ -98,6 +102,13 @@ public final class InMemoryStore implements KeyValueStore {
     public long approximateCount() {
         checkOpen();
         return this.entries.size();
+    }
+
+    @Override
+    public byte[] lastKey() {
+        checkOpen();
+        Map.Entry<byte[], byte[]> last = this.entries.lastEntry();
+        return (last != null) ? last.getKey().clone() : null;
     }
 
     @Override

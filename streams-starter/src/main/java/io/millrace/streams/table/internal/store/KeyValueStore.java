@@ -91,6 +91,20 @@ public interface KeyValueStore extends AutoCloseable {
     }
 
     /**
+     * The largest key, as a reopened segmented store needs to know how far its time went.
+     * @return the key, or {@code null} if the store is empty
+     */
+    default byte[] lastKey() {
+        byte[] last = null;
+        try (KeyValueIterator entries = all()) {
+            while (entries.hasNext()) {
+                last = entries.next().key();
+            }
+        }
+        return last;
+    }
+
+    /**
      * Where the store keeps its files.
      * @return the directory, or {@code null} for a store in memory
      */

@@ -14,9 +14,12 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
+import org.rocksdb.LogFile;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WalFileType;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -248,6 +251,46 @@ public final class RocksDbStore implements KeyValueStore {
         }
         catch (RocksDBException ex) {
             throw failure("count", ex);
+        }
+        finally {
+            exit();
+        }
+    }
+
+    @Override
+    public byte[] lastKey() {
+        enter();
+        try (RocksIterator iterator = this.db.newIterator()) {
+            iterator.seekToLast();
+            if (iterator.isValid()) {
+                return iterator.key();
+            }
+            iterator.status();
+            return null;
+        }
+        catch (RocksDBException ex) {
+            throw failure("read the last key", ex);
+        }
+        finally {
+            exit();
+        }
+    }
+
+    /** The table files, and the write-ahead logs not yet flushed into them. */
+    @Override
+    public long sizeOnDisk() {
+        enter();
+        try {
+            long size = this.db.getLongProperty("rocksdb.total-sst-files-size");
+            for (LogFile wal : this.db.getSortedWalFiles()) {
+                if (wal.type() == WalFileType.kAliveLogFile) {
+                    size += wal.sizeFileBytes();
+                }
+            }
+            return size;
+        }
+        catch (RocksDBException ex) {
+            throw failure("measure", ex);
         }
         finally {
             exit();

@@ -134,6 +134,17 @@ abstract class AbstractKeyValueStoreTests {
     }
 
     @Test
+    void theLastKeyIsTheLargestInUnsignedOrder() {
+        assertThat(this.store.lastKey()).isNull();
+        this.store.put(key(0x7f, 0xff), bytes("1"));
+        this.store.put(key(0x80), bytes("2"));
+        this.store.put(key(0x01), bytes("3"));
+        assertThat(this.store.lastKey()).isEqualTo(key(0x80));
+        this.store.delete(key(0x80));
+        assertThat(this.store.lastKey()).isEqualTo(key(0x7f, 0xff));
+    }
+
+    @Test
     void anIteratorOfAnEmptyStoreHasNoEntries() {
         try (KeyValueIterator entries = this.store.all()) {
             assertThat(entries.hasNext()).isFalse();
