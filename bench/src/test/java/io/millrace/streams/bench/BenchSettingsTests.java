@@ -49,7 +49,7 @@ class BenchSettingsTests {
 
         BenchSettings all = BenchSettings.from(new String[] { "--scenario=all" }, new Properties());
 
-        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount");
+        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed");
         assertThat(all.restoreRecords()).isEqualTo(1_000_000);
         assertThat(all.wordCountPartitions()).isEqualTo(3);
     }
