@@ -630,32 +630,31 @@ class ExactlyOnceCrashIntegrationTests {
      * corpus, and no other (name, window) has any (the windows of the closing records never close).
      */
     private static void assertEveryWindowCountedOnce(CommittedAnimalCounts animalCounts, AnimalCorpus animals) {
-        Map<String, List<Long>> repeated = new TreeMap<>();
+        // Every kind of wrong result in one map, so that a failure shows them all.
         Map<String, String> wrong = new TreeMap<>();
-        Map<String, List<Long>> unexpected = new TreeMap<>();
-        animalCounts.results.forEach((key, results) -> {
-            List<Long> counts = results.stream().map(AnimalResult::count).toList();
-            Long expected = animals.counts.get(key);
+        int repeated = 0;
+        int miscounted = 0;
+        for (Map.Entry<String, List<AnimalResult>> entry : animalCounts.results.entrySet()) {
+            List<Long> counts = entry.getValue().stream().map(AnimalResult::count).toList();
+            Long expected = animals.counts.get(entry.getKey());
             if (expected == null) {
-                unexpected.put(key, counts);
-                return;
+                wrong.put(entry.getKey(), "not in the corpus, committed " + counts);
+                continue;
             }
-            if (results.size() > 1) {
-                repeated.put(key, counts);
+            boolean miscount = counts.stream().anyMatch((count) -> count.longValue() != expected);
+            repeated += (counts.size() > 1) ? 1 : 0;
+            miscounted += miscount ? 1 : 0;
+            if (counts.size() > 1 || miscount) {
+                wrong.put(entry.getKey(), "committed " + counts + ", expected once " + expected);
             }
-            if (counts.stream().anyMatch((count) -> count.longValue() != expected)) {
-                wrong.put(key, counts + ", expected " + expected);
-            }
-        });
+        }
         List<String> missing = animals.counts.keySet().stream()
             .filter((key) -> !animalCounts.results.containsKey(key)).toList();
+        missing.forEach((key) -> wrong.put(key, "missing, expected " + animals.counts.get(key)));
         log("animal-counts: %d committed results for %d expected (name, window); %d repeated, %d with a wrong count, "
-                + "%d unexpected, %d missing", animalCounts.records, animals.counts.size(), repeated.size(),
-                wrong.size(), unexpected.size(), missing.size());
-        assertThat(repeated).as("(name, window) with more than one committed result: their counts").isEmpty();
-        assertThat(wrong).as("(name, window) whose committed count is not the corpus's").isEmpty();
-        assertThat(unexpected).as("committed results of a (name, window) not in the corpus").isEmpty();
-        assertThat(missing).as("(name, window) of the corpus without a committed result").isEmpty();
+                + "%d missing, %d wrong in all", animalCounts.records, animals.counts.size(), repeated, miscounted,
+                missing.size(), wrong.size());
+        assertThat(wrong).as("(name, window) not committed exactly once with the count of the corpus").isEmpty();
         assertThat(animalCounts.records).as("committed animal-counts records").isEqualTo(animals.counts.size());
     }
 
