@@ -240,6 +240,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("transaction.state.log.num.partitions", "10");
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
+        // Transactions v2: a transactional producer's first write to a partition in a new transaction is added to it
+        // by the broker, which asks the coordinator; until the markers of the producer's previous transaction are
+        // written, the coordinator answers CONCURRENT_TRANSACTIONS. The broker retries that itself for this long (100 ms
+        // by default) and then hands the error to the producer. On a loaded machine, and always on a first start (the
+        // marker queue and the group coordinator warm up), the markers take longer: the producer then logs a run of
+        // CONCURRENT_TRANSACTIONS warnings, and its next batch, pipelined behind the bounced one, reaches the partition
+        // with a sequence other than 0 and the broker logs an OutOfOrderSequenceException at ERROR (KAFKA-18202's
+        // retriable rejection, logged like any unexpected append failure). Nothing is lost or duplicated: the producer
+        // retries in order. Waiting on the broker until the markers are written makes neither happen; the wait stays
+        // well below the clients' 30 s request timeout.
+        props.put("add.partitions.to.txn.retry.backoff.max.ms", Long.toString(Duration.ofSeconds(10).toMillis()));
         // A development broker: join groups at once, and stay small beside the application.
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("num.network.threads", "2");
