@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -39,6 +40,7 @@ import io.millrace.streams.table.Windows;
 import io.millrace.streams.table.internal.TableManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -187,15 +189,67 @@ class IdleWindowsTests {
         assertThat(state().lastClosedStart()).isLessThan(this.t0 - 10000);
     }
 
+    @Test
+    void aFailingOutputOfClosedWindowsWritesNothingAndIsTriedAgainAfterAnotherIdleTime() {
+        AtomicInteger calls = new AtomicInteger();
+        Output<?, ?> failingOnce = Output.closedWindows("counts", "results", Schemas.string(),
+                (OutputProcessor<Windowed<String, Long>, String>) (window) -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("down");
+                    }
+                    return window.key() + "=" + window.value();
+                });
+        start(false, this.producer, failingOnce);
+        fetchAndFinish(1);
+        count("apple", this.t0 - 5000);
+        this.clock.advance(IDLE_AFTER);
+        this.loop.runOnce();
+        assertThat(calls).hasValue(1);
+        assertThat(sent()).isEmpty();
+        assertThat(state().streamTime()).isEqualTo(this.t0 - 5000);
+        this.clock.advance(IDLE_AFTER.minusMillis(1));
+        this.loop.runOnce();
+        assertThat(calls).hasValue(1);
+        this.clock.advance(Duration.ofMillis(1));
+        this.loop.runOnce();
+        assertThat(results()).containsExactly("apple=1");
+        assertThat(state().streamTime()).isEqualTo(this.t0 + 60000);
+    }
+
+    @Test
+    void underAtLeastOnceAFailedSendFailsTheLoop() {
+        MockProducer<byte[], byte[]> failing = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    ProducerRecord<byte[], byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+                callback.onCompletion(null, new org.apache.kafka.common.errors.TimeoutException("no broker"));
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException());
+            }
+        };
+        start(false, failing, RESULTS);
+        fetchAndFinish(1);
+        count("apple", this.t0 - 5000);
+        this.clock.advance(IDLE_AFTER);
+        assertThatExceptionOfType(org.apache.kafka.common.KafkaException.class).isThrownBy(this.loop::runOnce)
+            .withMessageContaining("quiet partitions").withRootCauseInstanceOf(
+                    org.apache.kafka.common.errors.TimeoutException.class);
+    }
+
     private void start(boolean exactlyOnce) {
+        start(exactlyOnce, this.producer, RESULTS);
+    }
+
+    private void start(boolean exactlyOnce, MockProducer<byte[], byte[]> producer, Output<?, ?> results) {
         this.tables = new TableManager("fruit", "app", List.of(COUNTS), TableDefinition.StoreType.MEMORY, null, null,
                 exactlyOnce, () -> this.restoreConsumer, List.of(), this.clock);
         this.restoreConsumer.updateBeginningOffsets(Map.of(CHANGELOG0, 0L));
         this.restoreConsumer.updateEndOffsets(Map.of(CHANGELOG0, 0L));
         this.consumer.updateBeginningOffsets(Map.of(P0, 0L));
         this.tables.start();
-        IdleWindows idle = new IdleWindows("fruit", Map.of(), this.tables, List.of(RESULTS),
-                new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO), RecordLimits.UNLIMITED, this.producer,
+        IdleWindows idle = new IdleWindows("fruit", Map.of(), this.tables, List.of(results),
+                new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO), RecordLimits.UNLIMITED, producer,
                 exactlyOnce, new StreamStats());
         this.loop = new ConsumerLoop("in", this.consumer, this.factory, StreamSettings.DEFAULTS, new StreamStats(),
                 new RecordingListener(), this.tables, exactlyOnce ? this.producer : null, this.clock, idle);
