@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -218,22 +219,43 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     }
 
     /**
-     * Closes the windows of partitions quiet for their tables' idle time: restored, nothing in flight, nothing
-     * fetched waiting. Not while an operator paused the stream. A partition restoring starts its idle time again.
+     * Closes the windows of partitions quiet for their tables' idle time: restored, caught up with their end
+     * offset as far as the consumer knows, nothing in flight, nothing fetched waiting. A partition that is paused
+     * (restoring, the loop pushing back, or an operator's pause) gets no record because it does not fetch, not
+     * because none comes: its idle time starts again.
      */
     private void closeIdleWindows() {
         long now = this.clock.millis();
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        if (this.paused || this.pauseRequested || !this.pipeline.built()) {
+            this.idleWindows.active(assignment, now);
+            return;
+        }
+        Set<TopicPartition> active = new HashSet<>(assignment);
+        if (!this.pausedPartitions.isEmpty()) {
+            this.idleWindows.active(this.pausedPartitions, now);
+            active.removeAll(this.pausedPartitions);
+        }
         Set<TopicPartition> restoring = this.tables.restoring();
         if (!restoring.isEmpty()) {
             this.idleWindows.active(restoring, now);
+            active.removeAll(restoring);
         }
-        if (!this.pipeline.built() || this.pauseRequested) {
-            return;
-        }
-        Set<TopicPartition> active = new HashSet<>(this.consumer.assignment());
-        active.removeAll(restoring);
         if (!active.isEmpty()) {
-            this.idleWindows.closeIdle(active, now, this.pipeline::quiet, this.committer::beforeSubmit);
+            this.idleWindows.closeIdle(active, now,
+                    (partition) -> this.pipeline.quiet(partition) && caughtUp(new TopicPartition(this.input, partition)),
+                    this.committer::beforeSubmit);
+        }
+    }
+
+    /** Whether the consumer knows of no record of a partition past its position (local, no request). */
+    private boolean caughtUp(TopicPartition partition) {
+        try {
+            OptionalLong lag = this.consumer.currentLag(partition);
+            return lag.isEmpty() || lag.getAsLong() <= 0;
+        }
+        catch (RuntimeException ex) {
+            return true;
         }
     }
 

@@ -34,7 +34,7 @@ import io.millrace.streams.table.Windows;
  * outputs of closed windows, the metadata write to the changelog; see {@link Route#closeIdle}).
  *
  * <p>Runs on the loop's thread between turns, so no worker processes a record of the partition meanwhile, and never
- * for a partition that restores. It reports no offset. Under {@code exactly-once} its records go into the loop's
+ * for a partition that restores, is paused or is behind its end offset (the loop decides). It reports no offset. Under {@code exactly-once} its records go into the loop's
  * open transaction ({@code beforeSend} begins one), so they commit with it, and an abort forgets them (the tables
  * reload their times from the store). Under {@code at-least-once} they are plain sends the loop waits for before
  * its next turn; one that fails fails the loop, whose partitions then come back from their stores, where the

@@ -162,6 +162,34 @@ class IdleWindowsTests {
     }
 
     @Test
+    void aPartitionBehindItsEndOffsetOrPausedIsNotQuiet() {
+        start(false);
+        fetchAndFinish(1);
+        count("apple", this.t0 - 5000);
+        // Records wait in the partition: the consumer knows its end is past its position.
+        this.consumer.updateEndOffsets(Map.of(P0, this.offset + 3));
+        this.clock.advance(IDLE_AFTER.multipliedBy(2));
+        this.loop.runOnce();
+        assertThat(sent()).isEmpty();
+        // An operator pauses the stream: no record comes because none is fetched; the idle time starts when the
+        // pause ends.
+        this.consumer.updateEndOffsets(Map.of(P0, this.offset));
+        this.loop.requestPause(true);
+        this.loop.runOnce();
+        this.clock.advance(IDLE_AFTER.multipliedBy(2));
+        this.loop.runOnce();
+        assertThat(sent()).isEmpty();
+        this.loop.requestPause(false);
+        this.loop.runOnce();
+        this.clock.advance(IDLE_AFTER.minusMillis(1));
+        this.loop.runOnce();
+        assertThat(sent()).isEmpty();
+        this.clock.advance(Duration.ofMillis(1));
+        this.loop.runOnce();
+        assertThat(results()).containsExactly("apple[" + (this.t0 - 10000) + "," + this.t0 + ")=1");
+    }
+
+    @Test
     void underExactlyOnceTheClosingGoesIntoTheLoopsTransactionAndAnAbortForgetsIt() {
         start(true);
         fetchAndFinish(1);
