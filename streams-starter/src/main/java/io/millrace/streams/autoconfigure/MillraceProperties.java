@@ -235,6 +235,12 @@ public class MillraceProperties {
          */
         private Boolean dropLate;
 
+        /**
+         * How long a partition without records waits before its stream time follows the wall clock, so that its
+         * windows close without a new record. Unset: never (results depend on the records alone).
+         */
+        private Duration idleAfter;
+
         public Duration getSize() {
             return this.size;
         }
@@ -281,6 +287,14 @@ public class MillraceProperties {
 
         public void setDropLate(Boolean dropLate) {
             this.dropLate = dropLate;
+        }
+
+        public Duration getIdleAfter() {
+            return this.idleAfter;
+        }
+
+        public void setIdleAfter(Duration idleAfter) {
+            this.idleAfter = idleAfter;
         }
     }
 

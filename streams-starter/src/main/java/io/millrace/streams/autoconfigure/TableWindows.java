@@ -26,15 +26,17 @@ final class TableWindows {
     static Windows declared(StreamTable table, String where) {
         if (table.windowSize().isBlank()) {
             if (!table.windowAdvance().isBlank() || !table.windowGrace().isBlank()
-                    || !table.windowRetention().isBlank()) {
-                throw new InvalidStreamsException(where + ": window advance, grace or retention without windowSize");
+                    || !table.windowRetention().isBlank() || !table.windowIdleAfter().isBlank()) {
+                throw new InvalidStreamsException(where
+                        + ": window advance, grace, retention or idle-after without windowSize");
             }
             return null;
         }
         return windows(where, duration(where, "windowSize", table.windowSize()),
                 duration(where, "windowAdvance", table.windowAdvance()),
                 duration(where, "windowGrace", table.windowGrace()),
-                duration(where, "windowRetention", table.windowRetention()), table.dropLate());
+                duration(where, "windowRetention", table.windowRetention()), table.dropLate(),
+                duration(where, "windowIdleAfter", table.windowIdleAfter()));
     }
 
     /**
@@ -51,7 +53,7 @@ final class TableWindows {
         }
         boolean any = configured.getSize() != null || configured.getAdvance() != null
                 || configured.getGrace() != null || configured.getRetention() != null
-                || configured.getDropLate() != null;
+                || configured.getDropLate() != null || configured.getIdleAfter() != null;
         if (!any) {
             return declared;
         }
@@ -72,13 +74,16 @@ final class TableWindows {
         }
         boolean dropLate = (configured.getDropLate() != null) ? configured.getDropLate()
                 : declared != null && declared.dropLate();
-        return windows(prefix.substring(0, prefix.length() - 1), size, advance, grace, retention, dropLate);
+        Duration idleAfter = (configured.getIdleAfter() != null) ? configured.getIdleAfter()
+                : (declared != null) ? declared.idleAfter() : null;
+        return windows(prefix.substring(0, prefix.length() - 1), size, advance, grace, retention, dropLate,
+                idleAfter);
     }
 
     private static Windows windows(String where, Duration size, Duration advance, Duration grace,
-            Duration retention, boolean dropLate) {
+            Duration retention, boolean dropLate, Duration idleAfter) {
         try {
-            return new Windows(size, advance, grace, retention, dropLate);
+            return new Windows(size, advance, grace, retention, dropLate, idleAfter);
         }
         catch (IllegalArgumentException ex) {
             throw new InvalidStreamsException(where + ": " + ex.getMessage());

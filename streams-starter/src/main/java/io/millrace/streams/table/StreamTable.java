@@ -68,6 +68,13 @@ public @interface StreamTable {
      */
     boolean dropLate() default false;
 
+    /**
+     * Lets the stream time of a partition that had no record for this long follow the wall clock, so that its
+     * windows close without a new record. Assumes event time tracks the wall clock; results then depend on timing.
+     * @return the idle time, as {@code 30s} or {@code PT30S}; empty for never (the default)
+     */
+    String windowIdleAfter() default "";
+
     /** Several tables on one processor. */
     @Documented
     @Retention(RetentionPolicy.RUNTIME)

@@ -14,13 +14,21 @@ import java.util.Objects;
  * reaches {@code end + grace}. A record whose windows are all closed is late: dead-lettered with reason
  * {@code LATE}, or dropped if {@link #dropLate()}; either way counted.
  *
+ * <p>A partition that gets no record keeps its stream time, so its last windows stay open until a record comes.
+ * With {@link #idleAfter()} set, a partition that had no record for that long (on the stream's clock) lets its
+ * stream time follow the wall clock instead, and its windows close anyway. That assumes event time tracks the wall
+ * clock, and makes results depend on timing (a record delayed past the idle time is late): off by default.
+ *
  * @param size the length of a window
  * @param advance how far consecutive windows start apart: {@code size} for tumbling windows
  * @param grace how long after its end a window still takes records
  * @param retention how long, in stream time from its start, a window is kept ({@code size + grace} at least)
  * @param dropLate whether late records are dropped instead of dead-lettered
+ * @param idleAfter how long a partition without records waits before its stream time follows the wall clock,
+ * {@code null} for never (the default)
  */
-public record Windows(Duration size, Duration advance, Duration grace, Duration retention, boolean dropLate) {
+public record Windows(Duration size, Duration advance, Duration grace, Duration retention, boolean dropLate,
+        Duration idleAfter) {
 
     /** The retention of a table that sets none, unless its windows need longer. */
     public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
@@ -50,6 +58,21 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
             throw new IllegalArgumentException("a window's retention (" + retention
                     + ") must cover its size plus its grace (" + least + ")");
         }
+        if (idleAfter != null && idleAfter.toMillis() <= 0) {
+            throw new IllegalArgumentException("a window's idle-after must be at least 1 ms, not " + idleAfter);
+        }
+    }
+
+    /**
+     * Windows whose stream time never follows the wall clock.
+     * @param size the length of a window
+     * @param advance how far consecutive windows start apart, {@code null} for the size
+     * @param grace how long after its end a window still takes records, {@code null} for none
+     * @param retention how long from its start a window is kept, {@code null} for the default
+     * @param dropLate whether late records are dropped instead of dead-lettered
+     */
+    public Windows(Duration size, Duration advance, Duration grace, Duration retention, boolean dropLate) {
+        this(size, advance, grace, retention, dropLate, null);
     }
 
     /**
@@ -58,7 +81,7 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
      * @return the windows, without grace
      */
     public static Windows tumbling(Duration size) {
-        return new Windows(size, size, Duration.ZERO, null, false);
+        return new Windows(size, size, Duration.ZERO, null, false, null);
     }
 
     /**
@@ -68,7 +91,7 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
      * @return the windows, without grace
      */
     public static Windows hopping(Duration size, Duration advance) {
-        return new Windows(size, advance, Duration.ZERO, null, false);
+        return new Windows(size, advance, Duration.ZERO, null, false, null);
     }
 
     /**
@@ -77,7 +100,8 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
      * @return new windows
      */
     public Windows withGrace(Duration grace) {
-        return new Windows(this.size, this.advance, grace, retentionOrNull(this.size, grace), this.dropLate);
+        return new Windows(this.size, this.advance, grace, retentionOrNull(this.size, grace), this.dropLate,
+                this.idleAfter);
     }
 
     /**
@@ -86,7 +110,7 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
      * @return new windows
      */
     public Windows withRetention(Duration retention) {
-        return new Windows(this.size, this.advance, this.grace, retention, this.dropLate);
+        return new Windows(this.size, this.advance, this.grace, retention, this.dropLate, this.idleAfter);
     }
 
     /**
@@ -94,7 +118,19 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
      * @return new windows
      */
     public Windows droppingLate() {
-        return new Windows(this.size, this.advance, this.grace, this.retention, true);
+        return new Windows(this.size, this.advance, this.grace, this.retention, true, this.idleAfter);
+    }
+
+    /**
+     * These windows closing on the wall clock in partitions that went quiet: once a partition has had no record for
+     * {@code idleAfter} (and has none in flight), its stream time becomes the later of itself and the clock's time,
+     * and the windows that closes go out as if a record had closed them. Assumes event time tracks the wall clock;
+     * results then depend on timing, not on the records alone.
+     * @param idleAfter how long a partition waits without records, {@code null} for never
+     * @return new windows
+     */
+    public Windows withIdleAfter(Duration idleAfter) {
+        return new Windows(this.size, this.advance, this.grace, this.retention, this.dropLate, idleAfter);
     }
 
     private Duration retentionOrNull(Duration size, Duration grace) {
@@ -112,6 +148,14 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
 
     public long graceMillis() {
         return this.grace.toMillis();
+    }
+
+    /**
+     * How long a partition waits without records before its stream time follows the wall clock.
+     * @return milliseconds, {@code -1} if it never does
+     */
+    public long idleAfterMillis() {
+        return (this.idleAfter != null) ? this.idleAfter.toMillis() : -1;
     }
 
     public long retentionMillis() {

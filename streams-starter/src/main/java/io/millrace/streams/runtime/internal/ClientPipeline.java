@@ -102,6 +102,23 @@ final class ClientPipeline implements LoopPipeline {
         return this.buffer.size();
     }
 
+    /**
+     * Whether nothing of a partition is in flight or fetched and waiting.
+     * @param partition the partition
+     * @return {@code true} if no record of it is between the consumer and the end of the pipeline
+     */
+    boolean quiet(int partition) {
+        if (!this.progress.idle(partition)) {
+            return false;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : this.buffer) {
+            if (record.partition() == partition) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Hands buffered records to the pipeline until it rejects one. */
     void submit() {
         if (this.buffer.isEmpty() || this.strategy == null) {

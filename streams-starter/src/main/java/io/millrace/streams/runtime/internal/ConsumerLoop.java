@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -24,12 +25,14 @@ import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.table.internal.TableManager;
 
 /**
- * The poll loop of one consumer client. Each turn ({@link #runOnce()}) has five phases:
+ * The poll loop of one consumer client. Each turn ({@link #runOnce()}) has five phases, six with idle windows:
  * <ol>
  * <li>poll: fetch records into the buffer (nothing while paused; the poll still keeps the group membership), and
  * let partitions whose tables finished restoring go;</li>
  * <li>submit: hand buffered records to the pipeline until it rejects one;</li>
  * <li>drive: poll the pipeline, which hands finished records on and reports committable offsets;</li>
+ * <li>idle windows (only for windowed tables with {@code idle-after}): close the windows of partitions quiet for
+ * that long, on the clock ({@link IdleWindows});</li>
  * <li>commit: let the {@link Committer} (the stream's delivery guarantee) commit what is due;</li>
  * <li>pause/resume: pause every assigned partition while records are buffered or an operator paused the stream,
  * and the partitions whose tables restore.</li>
@@ -69,6 +72,9 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     private final TableGate tables;
 
     private final Committer committer;
+
+    /** Closes the windows of quiet partitions; {@code null} unless a windowed table has an idle-after. */
+    private final IdleWindows idleWindows;
 
     /** The partitions currently paused. */
     private final Set<TopicPartition> pausedPartitions = new HashSet<>();
@@ -116,7 +122,28 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     public ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
             StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
             Producer<byte[], byte[]> transactionalProducer, Clock clock) {
+        this(input, consumer, factory, settings, stats, listener, tables, transactionalProducer, clock, null);
+    }
+
+    /**
+     * Creates a loop that closes the windows of quiet partitions.
+     * @param input the input topic
+     * @param consumer the client's consumer, owned by the loop from now on
+     * @param factory builds the pipeline on every assignment; shut down when the loop ends
+     * @param settings the stream's settings
+     * @param stats the stream's counters
+     * @param listener hears commits and the loop's failure
+     * @param tables the stream's tables, or {@code null} for a stream without tables
+     * @param transactionalProducer the client's producer under {@code exactly-once}, {@code null} for
+     * {@code at-least-once}
+     * @param clock where the loop reads the time
+     * @param idleWindows closes the windows of quiet partitions, {@code null} if no windowed table has an idle-after
+     */
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
+            Producer<byte[], byte[]> transactionalProducer, Clock clock, IdleWindows idleWindows) {
         this.input = input;
+        this.idleWindows = (tables != null) ? idleWindows : null;
         this.consumer = consumer;
         this.factory = factory;
         this.settings = settings;
@@ -161,6 +188,9 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         this.tables.checkRestored();
         this.pipeline.submit();
         this.pipeline.drive();
+        if (this.idleWindows != null) {
+            closeIdleWindows();
+        }
         if (this.committer.commitIfDue() && this.pipeline.built()) {
             this.tables.checkpointIfIdle(this.consumer.assignment());
         }
@@ -178,10 +208,54 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         if (!records.isEmpty()) {
             this.pipeline.fetched(records);
             this.stats.onConsumed(records.count());
+            if (this.idleWindows != null) {
+                this.idleWindows.active(records.partitions(), this.clock.millis());
+            }
         }
         if (!this.pipeline.built() && !this.consumer.assignment().isEmpty()) {
             // A cooperative rebalance that only revoked partitions may not call onPartitionsAssigned.
             this.pipeline.build();
+        }
+    }
+
+    /**
+     * Closes the windows of partitions quiet for their tables' idle time: restored, caught up with their end
+     * offset as far as the consumer knows, nothing in flight, nothing fetched waiting. A partition that is paused
+     * (restoring, the loop pushing back, or an operator's pause) gets no record because it does not fetch, not
+     * because none comes: its idle time starts again.
+     */
+    private void closeIdleWindows() {
+        long now = this.clock.millis();
+        Set<TopicPartition> assignment = this.consumer.assignment();
+        if (this.paused || this.pauseRequested || !this.pipeline.built()) {
+            this.idleWindows.active(assignment, now);
+            return;
+        }
+        Set<TopicPartition> active = new HashSet<>(assignment);
+        if (!this.pausedPartitions.isEmpty()) {
+            this.idleWindows.active(this.pausedPartitions, now);
+            active.removeAll(this.pausedPartitions);
+        }
+        Set<TopicPartition> restoring = this.tables.restoring();
+        if (!restoring.isEmpty()) {
+            this.idleWindows.active(restoring, now);
+            active.removeAll(restoring);
+        }
+        if (!active.isEmpty()) {
+            this.idleWindows.closeIdle(active, now,
+                    (partition) -> this.pipeline.quiet(partition) && caughtUp(new TopicPartition(this.input, partition)),
+                    this.committer::beforeSubmit);
+        }
+    }
+
+    /** Whether the consumer knows of no record of a partition past its position (local, no request). */
+    private boolean caughtUp(TopicPartition partition) {
+        try {
+            OptionalLong lag = this.consumer.currentLag(partition);
+            return lag.isEmpty() || lag.getAsLong() <= 0;
+        }
+        catch (RuntimeException ex) {
+            return true;
         }
     }
 
@@ -257,6 +331,9 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
 
     private void releaseTables(Collection<TopicPartition> partitions, boolean clean) {
         this.pausedPartitions.removeAll(partitions);
+        if (this.idleWindows != null) {
+            this.idleWindows.forget(partitions);
+        }
         this.tables.released(partitions, this.consumer.assignment(), clean);
     }
 

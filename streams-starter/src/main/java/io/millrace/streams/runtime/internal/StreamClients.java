@@ -21,6 +21,7 @@ import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
 import io.millrace.streams.strategy.RecordLimits;
 import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.WindowClosing;
 import io.millrace.streams.table.internal.TableManager;
 import io.millrace.streams.table.internal.store.StateDirectory;
 
@@ -154,9 +155,14 @@ final class StreamClients {
         ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition, this.settings,
                 producer, resources.deadLetters(), resources.stats(), this.clock, tables, resources.recordLimits()));
         undo.add(factory::shutdown);
+        IdleWindows idleWindows = (tables != null && WindowClosing.anyIdleAfter(tables))
+                ? new IdleWindows(this.definition.name(), this.settings.properties(), tables,
+                        this.definition.outputs(), this.settings.retry(), resources.recordLimits(), producer,
+                        exactlyOnce(), resources.stats())
+                : null;
         return new ConsumerLoop(this.definition.input(), consumer,
                 new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()), this.settings,
-                resources.stats(), listener, tables, exactlyOnce() ? producer : null, this.clock);
+                resources.stats(), listener, tables, exactlyOnce() ? producer : null, this.clock, idleWindows);
     }
 
     /**

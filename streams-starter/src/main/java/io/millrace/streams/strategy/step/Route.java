@@ -222,6 +222,56 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
                 });
     }
 
+    /**
+     * Closes the windows of a quiet partition ({@link io.millrace.streams.table.Windows#idleAfter()}) on the poll
+     * thread, between records: moves the stream time of its windowed tables to the clock's time and routes the
+     * windows that closes to their outputs, like a record's closing but with no record in hand (the emitted records
+     * are keyed by the window's key and carry no headers). All or nothing: if an output of closed windows fails
+     * after its retries, or a record is larger than its topic takes, nothing is written and the times stay.
+     * @param outputs the stream's outputs
+     * @param retry how processor failures are retried
+     * @param limits the largest record each topic takes
+     * @param context a context of the poll thread, no record in hand
+     * @param partition the quiet partition: active, nothing of it in flight
+     * @param now the clock's time
+     * @param idleMillis how long the partition has had no record
+     * @param <I> the type the input processor returns
+     * @return the results and changelog writes to send, empty if no window closed
+     * @throws RuntimeException if an output failed or a record is too large; nothing was written
+     */
+    public static <I> List<ProducerRecord<byte[], byte[]>> closeIdle(List<Output<I, ?>> outputs, RetryPolicy retry,
+            RecordLimits limits, WorkerContext context, int partition, long now, long idleMillis) {
+        TableWrites writes = context.writes();
+        context.setRecord(null);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(2);
+        try {
+            closedIdle(outputs, retry, partition, now, idleMillis, context, records);
+            String tooLarge = tooLarge(records, writes, limits);
+            if (tooLarge != null) {
+                throw new RecordTooLargeException(tooLarge);
+            }
+            writes.finish(records);
+            return records;
+        }
+        catch (RuntimeException ex) {
+            writes.discard();
+            throw ex;
+        }
+    }
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static <I> void closedIdle(List<Output<I, ?>> outputs, RetryPolicy retry, int partition, long now,
+            long idleMillis, WorkerContext context, List<ProducerRecord<byte[], byte[]>> records) {
+        WindowClosing.closeIdle(context.tables(), partition, now, idleMillis, context.writes(),
+                (table, window, key) -> {
+                    for (Output<I, ?> output : outputs) {
+                        if (table.name().equals(output.closedWindowsOf())) {
+                            emit((Output) output, window, key, null, context, retry, records);
+                        }
+                    }
+                });
+    }
+
     private static String tooLarge(List<ProducerRecord<byte[], byte[]>> records, TableWrites writes,
             RecordLimits limits) {
         if (limits.unlimited()) {
