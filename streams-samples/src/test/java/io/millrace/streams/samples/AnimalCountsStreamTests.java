@@ -68,6 +68,21 @@ class AnimalCountsStreamTests {
             .contains(tuple("bat", 100_000L, 1L), tuple("fish", 100_000L, 1L), tuple("shark", 100_000L, 1L));
     }
 
+    /** The README's example, as it is there. */
+    @Test
+    void aWindowClosesPastItsEndPlusGraceAndALateRecordIsDeadLettered() {
+        this.driver.input("animals").send("1", animal(1, " Shark"), 1_000);
+        this.driver.input("animals").send("2", animal(2, "bat"), 2_000);
+        this.driver.input("animals").send("3", animal(3, "SHARK "), 9_999);
+        this.driver.input("animals").send("6", animal(6, "bat"), 8_000);
+        this.driver.input("animals").send("7", animal(7, "Bat"), 21_000);
+        assertThat(this.driver.output("animal-counts").values(AnimalCount.class)).containsExactly(
+                new AnimalCount("bat", 0, 10_000, 2), new AnimalCount("shark", 0, 10_000, 2));
+        this.driver.input("animals").send("12", animal(12, "shark"), 4_000);
+        assertThat(this.driver.deadLetters("animal-counts")).extracting(DeadLetter::reason)
+            .containsExactly(Reason.LATE);
+    }
+
     @Test
     void advancingEventTimeClosesWindowsWithTheNextRecord() {
         TestInput animals = this.driver.input("animals");

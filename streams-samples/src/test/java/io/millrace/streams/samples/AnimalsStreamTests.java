@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import io.millrace.streams.samples.animals.Animal;
 import io.millrace.streams.samples.animals.AnimalSummary;
 import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage.Reason;
@@ -84,6 +85,23 @@ class AnimalsStreamTests {
         });
         assertThat(dead.get(2).message()).contains("name");
         assertThat(this.driver.stats("animals").deadLettered()).isEqualTo(INVALID.size());
+    }
+
+    /** The README's example, as it is there. */
+    @Test
+    void routesAnimalsAndDeadLettersInvalidInput() {
+        this.driver.input("animals").send("1", "{\"id\": 1, \"name\": \" SHARK \", \"value\": 3}");
+        this.driver.input("animals").send("2", new Animal(2L, "bat", 1, Map.of()));
+        this.driver.input("animals").send("3", "{\"id\": 3, \"name\": \"fish\", \"value\": \"5\"}", null,
+                Map.of("trace", "abc"));
+
+        assertThat(this.driver.output("aquatic").values(AnimalSummary.class))
+            .containsExactly(new AnimalSummary(1L, "shark", 3));
+        assertThat(this.driver.output("spooky").keys()).containsExactly("2");
+        DeadLetter dead = this.driver.deadLetters("animals").get(0);
+        assertThat(dead.reason()).isEqualTo(Reason.INVALID_INPUT);
+        assertThat(dead.value()).contains("\"5\"");
+        assertThat(dead.record().header("trace")).isEqualTo("abc");
     }
 
     @Test
