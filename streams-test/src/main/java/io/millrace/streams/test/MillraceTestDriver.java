@@ -79,12 +79,36 @@ public final class MillraceTestDriver implements AutoCloseable {
             }
             StreamSettings settings = onTheCallingThread(configured);
             for (Stages.Stage stage : Stages.of(definition, settings, this.applicationId)) {
-                int inputPartitions = this.topics.topic(stage.definition().input()).partitions();
-                if (stage.writes() != null) {
-                    this.topics.create(stage.writes(), (stage.partitions() > 0) ? stage.partitions() : inputPartitions);
-                }
+                provision(stage);
                 this.stages.add(new TestStage(definition.name(), stage, settings, this.applicationId, this.topics,
                         this.clock));
+            }
+        }
+    }
+
+    /**
+     * Creates the topics a stage writes to, as the runtime's topic provisioner does: the repartition topic with its
+     * configured partitions or the input's; outputs, the dead-letter topic and the tables' changelogs with the
+     * input's (table partition p follows input partition p). A topic set with {@link Builder#partitions} is kept as
+     * an existing topic would be.
+     */
+    private void provision(Stages.Stage stage) {
+        StreamDefinition definition = stage.definition();
+        int partitions = this.topics.topic(definition.input()).partitions();
+        if (stage.writes() != null) {
+            this.topics.create(stage.writes(), (stage.partitions() > 0) ? stage.partitions() : partitions);
+        }
+        for (String output : definition.outputTopics()) {
+            this.topics.create(output, partitions);
+        }
+        this.topics.create(stage.deadLetterTopic(), partitions);
+        for (TableDefinition<?, ?> table : definition.tables()) {
+            String changelog = table.changelogTopic(this.applicationId);
+            int found = this.topics.create(changelog, partitions).partitions();
+            if (found != partitions) {
+                throw new InvalidStreamsException("Changelog topic '" + changelog + "' of table '" + table.name()
+                        + "' has " + found + " partitions but input topic '" + definition.input() + "' has "
+                        + partitions + "; table partition p follows input partition p, so they must match");
             }
         }
     }

@@ -223,6 +223,32 @@ class MillraceTestDriverTests {
     }
 
     @Test
+    void outputsDeadLettersAndChangelogsGetTheInputsPartitionsAsTheRuntimeCreatesThem() {
+        StreamDefinition counter = StreamDefinition.builder("counter")
+            .input("words", Schemas.string(),
+                    (String word, StreamContext context) -> context.<String, Long>table("word-counts")
+                        .merge(word, 1L, Long::sum))
+            .table(TableDefinition.of("word-counts", Schemas.string(), Schemas.longs()))
+            .output("counts", Schemas.longs(), (Long count) -> count)
+            .build();
+        try (MillraceTestDriver driver = MillraceTestDriver.builder().streams(counter).partitions("words", 3).build()) {
+            for (int partition = 0; partition < 3; partition++) {
+                driver.input("words").sendTo(partition, "w" + partition, "w" + partition, 0);
+            }
+            driver.input("words").sendTo(2, "x", null, 0);
+            assertThat(driver.output("millrace-word-counts-changelog").records()).extracting(TestRecord::partition)
+                .containsExactly(0, 1, 2);
+            // Outputs keep the input's key and are partitioned by it, as Kafka's producer partitions them.
+            assertThat(driver.output("counts").records()).allSatisfy((record) -> assertThat(record.partition())
+                .isEqualTo(org.apache.kafka.common.utils.Utils.toPositive(
+                        org.apache.kafka.common.utils.Utils.murmur2(record.keyBytes())) % 3));
+            assertThat(driver.deadLetters("counter")).singleElement()
+                .satisfies((dead) -> assertThat(dead.record().partition()).isBetween(0, 2));
+            assertThat(driver.<String, Long>table("word-counts")).containsOnlyKeys("w0", "w1", "w2");
+        }
+    }
+
+    @Test
     void aReKeyedStreamRunsBothStagesThroughItsRepartitionTopic() {
         StreamDefinition stream = StreamDefinition.builder("by-name")
             .input("animals", ANIMALS,
