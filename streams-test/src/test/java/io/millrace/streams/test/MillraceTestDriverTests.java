@@ -289,6 +289,55 @@ class MillraceTestDriverTests {
     }
 
     @Test
+    void aBatchWaitsForItsSizeOrItsTimeOnTheDriversClock() {
+        List<List<String>> batches = new java.util.ArrayList<>();
+        StreamDefinition stream = StreamDefinition.builder("batching")
+            .input("lines", Schemas.string(), new io.millrace.streams.processor.BatchInputProcessor<String, String>() {
+                @Override
+                public List<String> ingestBatch(List<String> values, StreamContext context) {
+                    batches.add(List.copyOf(values));
+                    return values.stream().map(String::toUpperCase).toList();
+                }
+            })
+            .output("upper", Schemas.string(), (String line) -> line)
+            .build();
+        StreamSettings d = StreamSettings.DEFAULTS;
+        StreamSettings settings = new StreamSettings(true, d.guarantee(), 1, d.maxInFlight(), null,
+                d.commitInterval(), d.commitRecords(), d.retry(), d.shutdownTimeout(), Map.of(), Map.of(), Map.of(),
+                d.workers(), new StreamSettings.Batch(3, Duration.ofMillis(50)));
+        try (MillraceTestDriver driver = MillraceTestDriver.builder().streams(stream).settings("batching", settings)
+            .build()) {
+            driver.input("lines").send(null, "a").send(null, "b");
+            assertThat(driver.output("upper").size()).isZero();
+            driver.advanceWallClock(Duration.ofMillis(50));
+            assertThat(driver.output("upper").texts()).containsExactly("A", "B");
+            driver.input("lines").send(null, "c").send(null, "d").send(null, "e");
+            assertThat(driver.output("upper").texts()).containsExactly("A", "B", "C", "D", "E");
+            assertThat(batches).containsExactly(List.of("a", "b"), List.of("c", "d", "e"));
+        }
+    }
+
+    @Test
+    void anOutputProcessorThatFailsDeadLettersItsRecordAsOutputFailed() {
+        StreamDefinition stream = StreamDefinition.builder("animals")
+            .input("animals", ANIMALS, (Animal animal, StreamContext context) -> animal)
+            .output("names", Schemas.string(), (Animal animal) -> {
+                throw new IllegalArgumentException("no name for " + animal.id());
+            })
+            .build();
+        try (MillraceTestDriver driver = MillraceTestDriver.of(stream)) {
+            long before = driver.clock().millis();
+            driver.input("animals").send("1", new Animal(1L, "cat", 1));
+            assertThat(driver.deadLetters("animals")).singleElement().satisfies((dead) -> {
+                assertThat(dead.reason()).isEqualTo(Reason.OUTPUT_FAILED);
+                assertThat(dead.cause()).isEqualTo(IllegalArgumentException.class.getName());
+            });
+            // The default policy: 3 attempts, backing off 100 ms then 200 ms, on the driver's clock.
+            assertThat(driver.clock().millis() - before).isEqualTo(300);
+        }
+    }
+
+    @Test
     void streamsAreCheckedAsTheApplicationChecksThemAtStartup() {
         TableDefinition<String, Long> table = TableDefinition.of("shared", Schemas.string(), Schemas.longs());
         StreamDefinition one = StreamDefinition.builder("one").input("a", Schemas.string(), (String s, StreamContext c) -> s)
