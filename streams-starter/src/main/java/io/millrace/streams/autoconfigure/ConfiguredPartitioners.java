@@ -1,5 +1,8 @@
 package io.millrace.streams.autoconfigure;
 
+import java.util.OptionalInt;
+import java.util.function.Function;
+
 import java.util.List;
 import java.util.Map;
 
@@ -16,11 +19,20 @@ final class ConfiguredPartitioners {
 
     private final Map<String, MillraceProperties.Stream> settings;
 
-    private final KafkaClients clients;
+    private final Function<String, OptionalInt> partitions;
 
     ConfiguredPartitioners(Map<String, MillraceProperties.Stream> settings, KafkaClients clients) {
+        this(settings, clients::partitions);
+    }
+
+    /**
+     * Partitioners whose random kind looks partition counts up lazily.
+     * @param settings {@code millrace.streams}
+     * @param partitions a topic's partitions, looked up on the first record a random partitioner sends
+     */
+    ConfiguredPartitioners(Map<String, MillraceProperties.Stream> settings, Function<String, OptionalInt> partitions) {
         this.settings = settings;
-        this.clients = clients;
+        this.partitions = partitions;
     }
 
     /**
@@ -60,7 +72,7 @@ final class ConfiguredPartitioners {
         return switch (kind) {
             case HASH -> Partitioner.hash();
             // Looked up on the first record, after the runtime has created the topic.
-            case RANDOM -> Partitioner.random(() -> this.clients.partitions(topic)
+            case RANDOM -> Partitioner.random(() -> this.partitions.apply(topic)
                 .orElseThrow(() -> new IllegalStateException("Output topic " + topic + " does not exist")));
             case MANUAL -> {
                 if (partition == null) {

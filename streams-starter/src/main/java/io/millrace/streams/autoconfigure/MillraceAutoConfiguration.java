@@ -22,6 +22,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.util.ClassUtils;
@@ -40,22 +41,16 @@ import io.millrace.streams.table.RocksDbOptionsCustomizer;
 import io.millrace.streams.table.TableListener;
 
 /**
- * Runs the application's streams: finds the {@code @StreamProcessor} beans, the {@link StreamDefinition} beans and
- * the streams defined in {@code millrace.streams.*} alone, checks them, and hands them to a {@link StreamManager}
- * with Kafka clients built from {@code spring.kafka.*}.
+ * Runs the application's streams: takes them as {@link StreamDefinitionsConfiguration} finds them (the
+ * {@code @StreamProcessor} beans, the {@link StreamDefinition} beans and the streams defined in
+ * {@code millrace.streams.*} alone), and hands them to a {@link StreamManager}, which checks them, with Kafka clients
+ * built from {@code spring.kafka.*}.
  */
 @AutoConfiguration(after = { KafkaAutoConfiguration.class, JacksonAutoConfiguration.class,
         ValidationAutoConfiguration.class })
 @EnableConfigurationProperties(MillraceProperties.class)
+@Import(StreamDefinitionsConfiguration.class)
 public final class MillraceAutoConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    SchemaResolver millraceSchemaResolver(ObjectProvider<Schema<?>> schemas, ObjectProvider<JsonMapper> mapper,
-            ObjectProvider<Validator> validator) {
-        return new SchemaResolver(schemas.orderedStream().toList(), mapper.getIfAvailable(JsonMapper::new),
-                validator.getIfAvailable());
-    }
 
     @Bean
     @ConditionalOnMissingBean(KafkaClients.class)
@@ -67,31 +62,13 @@ public final class MillraceAutoConfiguration {
     }
 
     @Bean
-    static ConfiguredProcessorClasses millraceConfiguredProcessorClasses() {
-        return new ConfiguredProcessorClasses();
-    }
-
-    @Bean
     @ConditionalOnMissingBean
-    StreamManager streamManager(ListableBeanFactory beans, SchemaResolver schemas, MillraceProperties properties,
-            KafkaClients clients, ObjectProvider<StreamDefinition> declared, Environment environment,
-            ObjectProvider<JsonMapper> mapper, ObjectProvider<Validator> validator,
+    StreamManager streamManager(MillraceStreams streams, MillraceProperties properties, KafkaClients clients,
             ObjectProvider<RocksDbOptionsCustomizer> rocksDbCustomizers, ObjectProvider<TableListener> tableListeners,
             ObjectProvider<Clock> clock) {
-        List<StreamDefinition> definitions = new ArrayList<>(
-                new AnnotatedStreams(schemas, properties.getStreams()).discover(beans));
-        declared.orderedStream().forEach(definitions::add);
-        ConfiguredSchemas configuredSchemas = new ConfiguredSchemas(beans, mapper.getIfAvailable(JsonMapper::new),
-                validator.getIfAvailable(), classLoader(beans));
-        definitions.addAll(new ConfiguredStreams(beans, schemas, configuredSchemas, properties.getStreams())
-            .define(names(definitions)));
-        definitions.replaceAll(new ConfiguredPartitioners(properties.getStreams(), clients)::apply);
-        definitions.replaceAll(new ConfiguredTables(schemas, configuredSchemas, properties.getStreams())::apply);
-        definitions.replaceAll((definition) -> withConfiguredStrategy(definition, properties, beans));
-        definitions.forEach((definition) -> checkBatching(definition, properties));
-        String applicationId = applicationId(properties, environment);
-        return new StreamManager(definitions, StreamSettingsMapper.byName(properties.getStreams()), clients,
-                applicationId, properties.getTopics().isCreate(), clock.getIfUnique(Clock::systemUTC),
+        String applicationId = streams.applicationId();
+        return new StreamManager(streams.definitions(), streams.settings(), clients, applicationId,
+                properties.getTopics().isCreate(), clock.getIfUnique(Clock::systemUTC),
                 stateConfig(properties, applicationId, rocksDbCustomizers.orderedStream().toList(),
                         tableListeners.orderedStream().toList()));
     }
@@ -109,51 +86,7 @@ public final class MillraceAutoConfiguration {
                 customizer, listeners);
     }
 
-    private static StreamDefinition withConfiguredStrategy(StreamDefinition definition,
-            MillraceProperties properties, ListableBeanFactory beans) {
-        MillraceProperties.Stream configured = properties.getStreams().get(definition.name());
-        String name = (configured != null) ? configured.getStrategy() : null;
-        if (name == null || name.isBlank()) {
-            return definition;
-        }
-        Object bean = beans.containsBean(name) ? beans.getBean(name) : null;
-        if (bean instanceof StreamStrategy strategy) {
-            return definition.withStrategy(strategy);
-        }
-        if (bean instanceof ProcessingStrategyFactory factory) {
-            return definition.withStrategy(StreamStrategy.of(factory));
-        }
-        throw new InvalidStreamsException("millrace.streams." + definition.name() + ".strategy: "
-                + ((bean == null) ? "no bean named '" + name + "'" : "bean '" + name + "' is a "
-                        + bean.getClass().getName())
-                + "; it must name a ProcessingStrategyFactory or StreamStrategy bean");
-    }
-
-    private static void checkBatching(StreamDefinition definition, MillraceProperties properties) {
-        MillraceProperties.Stream configured = properties.getStreams().get(definition.name());
-        if (definition.inputProcessor() instanceof BatchInputProcessor && configured != null
-                && configured.getWorkers() > 1) {
-            throw new InvalidStreamsException("Stream '" + definition.name() + "' has a BatchInputProcessor, which "
-                    + "runs batches on the consumer's thread: set millrace.streams." + definition.name()
-                    + ".workers to 1, or implement InputProcessor to run records on workers");
-        }
-    }
-
-    private static ClassLoader classLoader(ListableBeanFactory beans) {
-        return (beans instanceof ConfigurableBeanFactory configurable) ? configurable.getBeanClassLoader()
-                : ClassUtils.getDefaultClassLoader();
-    }
-
-    private static Set<String> names(List<StreamDefinition> streams) {
-        Set<String> names = new LinkedHashSet<>();
-        streams.forEach((stream) -> names.add(stream.name()));
-        return names;
-    }
-
     static String applicationId(MillraceProperties properties, Environment environment) {
-        if (properties.getApplicationId() != null && !properties.getApplicationId().isBlank()) {
-            return properties.getApplicationId();
-        }
-        return environment.getProperty("spring.application.name", "millrace");
+        return StreamDefinitionsConfiguration.applicationId(properties, environment);
     }
 }

@@ -66,9 +66,7 @@ public interface KafkaClients {
      * @return the interval; by default the overrides' or the consumer's default of 5 minutes
      */
     default Duration maxPollInterval(Map<String, ?> overrides) {
-        Object value = overrides.get("max.poll.interval.ms");
-        return (value != null) ? Duration.ofMillis(Long.parseLong(value.toString().trim()))
-                : RetryBudget.DEFAULT_MAX_POLL_INTERVAL;
+        return StreamChecks.maxPollInterval(overrides);
     }
 
     /**

@@ -90,71 +90,12 @@ public final class StreamManager implements SmartLifecycle {
     }
 
     private Runner register(StreamDefinition definition, StreamSettings settings) {
-        if (this.streams.containsKey(definition.name())) {
-            throw new InvalidStreamsException("Stream '" + definition.name() + "' is defined twice");
-        }
-        checkTables(definition, settings);
-        RetryBudget.check(definition, settings, this.clients.maxPollInterval(settings.consumer()));
+        StreamChecks.check(definition, settings, this.streams.values().stream().map(Runner::definition).toList(),
+                this.clients.maxPollInterval(settings.consumer()));
         Runner runner = Runner.of(definition, settings, this.clients, this.applicationId, this.createTopics,
                 this.clock, this.state);
         this.streams.put(definition.name(), runner);
         return runner;
-    }
-
-    /** Table names name changelog topics, so they are unique within the application. */
-    private void checkTables(StreamDefinition definition, StreamSettings settings) {
-        checkClosedWindowOutputs(definition);
-        if (definition.tables().isEmpty()) {
-            return;
-        }
-        boolean windowed = definition.tables().stream().anyMatch(io.millrace.streams.table.TableDefinition::windowed);
-        if (windowed && settings.workers().count() > 1
-                && settings.workers().ordering() != io.millrace.streams.strategy.worker.Ordering.PARTITION) {
-            throw new InvalidStreamsException("Stream '" + definition.name() + "' has windowed tables and workers "
-                    + "with ordering " + settings.workers().ordering().name().toLowerCase(java.util.Locale.ROOT)
-                    + ": the stream time of a partition moves record by record, so set "
-                    + "millrace.streams." + definition.name() + ".workers.ordering=partition");
-        }
-        // The tables of a re-keyed stream belong to its second stage, which runs the re-keying's processor.
-        Object stateful = definition.rekeyed() ? definition.rekey().processor() : definition.inputProcessor();
-        if (stateful instanceof io.millrace.streams.processor.BatchInputProcessor) {
-            throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and a "
-                    + "BatchInputProcessor: tables are partitioned like the input, so they are reached record by "
-                    + "record; implement InputProcessor");
-        }
-        if (settings.workers().count() > 1
-                && settings.workers().ordering() == io.millrace.streams.strategy.worker.Ordering.NONE) {
-            throw new InvalidStreamsException("Stream '" + definition.name() + "' has tables and workers with "
-                    + "ordering none: two workers could update one key at once; use ordering key or partition");
-        }
-        for (Runner other : this.streams.values()) {
-            for (var table : definition.tables()) {
-                boolean taken = other.definition().tables().stream()
-                    .anyMatch((existing) -> existing.name().equals(table.name()));
-                if (taken) {
-                    throw new InvalidStreamsException("Table '" + table.name() + "' of stream '" + definition.name()
-                            + "' is also a table of stream '" + other.name() + "': table names name changelog "
-                            + "topics and must be unique");
-                }
-            }
-        }
-    }
-
-    /** An output of closed windows names a windowed table of its stream. */
-    private static void checkClosedWindowOutputs(StreamDefinition definition) {
-        for (io.millrace.streams.processor.Output<?, ?> output : definition.outputs()) {
-            String table = output.closedWindowsOf();
-            if (table == null) {
-                continue;
-            }
-            boolean found = definition.tables().stream()
-                .anyMatch((candidate) -> candidate.name().equals(table) && candidate.windowed());
-            if (!found) {
-                throw new InvalidStreamsException("Output '" + output.topic() + "' of stream '" + definition.name()
-                        + "' takes the closed windows of table '" + table + "', which is not a windowed table of "
-                        + "the stream");
-            }
-        }
     }
 
     @Override

@@ -16,11 +16,24 @@ import io.millrace.streams.table.LateRecordException;
  * @param initialBackoff the wait after the first failure
  * @param multiplier how much each wait grows
  * @param maxBackoff the longest wait
+ * @param sleeper how a backoff waits: {@link Sleeper#THREAD} in production; the test kit's advances its clock instead
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
+        Sleeper sleeper) {
 
     /** One attempt, no retry. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO);
+
+    /**
+     * A policy that backs off by sleeping the calling thread.
+     * @param maxAttempts attempts in all, at least 1
+     * @param initialBackoff the wait after the first failure
+     * @param multiplier how much each wait grows
+     * @param maxBackoff the longest wait
+     */
+    public RetryPolicy(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+        this(maxAttempts, initialBackoff, multiplier, maxBackoff, Sleeper.THREAD);
+    }
 
     /** Waits {@link #worstCaseBackoff()} adds one by one before it bounds the rest by the cap. */
     private static final int STEPS_SUMMED = 10_000;
@@ -32,6 +45,34 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
         if (multiplier < 1) {
             throw new IllegalArgumentException("multiplier must be at least 1");
         }
+        if (sleeper == null) {
+            sleeper = Sleeper.THREAD;
+        }
+    }
+
+    /**
+     * This policy with another way to wait: the same attempts and the same backoffs.
+     * @param sleeper how a backoff waits
+     * @return the policy
+     */
+    public RetryPolicy withSleeper(Sleeper sleeper) {
+        return new RetryPolicy(this.maxAttempts, this.initialBackoff, this.multiplier, this.maxBackoff, sleeper);
+    }
+
+    /**
+     * How a backoff waits.
+     */
+    @FunctionalInterface
+    public interface Sleeper {
+
+        /** Blocks the calling thread; an interrupt ends the wait and fails the call. */
+        Sleeper THREAD = RetryPolicy::sleep;
+
+        /**
+         * Waits.
+         * @param millis how long, positive
+         */
+        void sleep(long millis);
     }
 
     /**
@@ -55,7 +96,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
                 if (attempt >= this.maxAttempts) {
                     throw ex;
                 }
-                sleep(backoff);
+                if (backoff > 0) {
+                    this.sleeper.sleep(backoff);
+                }
                 backoff = Math.min((long) (backoff * this.multiplier), this.maxBackoff.toMillis());
             }
         }

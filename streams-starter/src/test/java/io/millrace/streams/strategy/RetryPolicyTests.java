@@ -152,4 +152,25 @@ class RetryPolicyTests {
         assertThatIllegalArgumentException()
             .isThrownBy(() -> new RetryPolicy(3, Duration.ofMillis(10), 0.5, Duration.ofSeconds(1)));
     }
+
+    @Test
+    void aSleeperGetsTheSameBackoffsTheThreadWouldSleep() {
+        List<Long> waits = new java.util.ArrayList<>();
+        RetryPolicy policy = new RetryPolicy(5, Duration.ofMillis(100), 3, Duration.ofMillis(1000))
+            .withSleeper(waits::add);
+        AtomicInteger calls = new AtomicInteger();
+        assertThatIllegalStateException().isThrownBy(() -> policy.call(() -> {
+            throw new IllegalStateException("attempt " + calls.incrementAndGet());
+        })).withMessage("attempt 5");
+        assertThat(waits).containsExactly(100L, 300L, 900L, 1000L);
+        assertThat(waits.stream().mapToLong(Long::longValue).sum()).isEqualTo(policy.worstCaseBackoff().toMillis());
+    }
+
+    @Test
+    void aPolicyWithoutASleeperSleepsTheThreadAndEqualsOneThatSaysSo() {
+        RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(10), 2, Duration.ofSeconds(1));
+        assertThat(policy.sleeper()).isSameAs(RetryPolicy.Sleeper.THREAD);
+        assertThat(policy).isEqualTo(new RetryPolicy(3, Duration.ofMillis(10), 2, Duration.ofSeconds(1), null));
+        assertThat(policy.withSleeper((millis) -> { }).withSleeper(RetryPolicy.Sleeper.THREAD)).isEqualTo(policy);
+    }
 }

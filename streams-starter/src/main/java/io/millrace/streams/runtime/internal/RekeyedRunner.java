@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
-import io.millrace.streams.processor.Output;
 import io.millrace.streams.runtime.KafkaClients;
-import io.millrace.streams.runtime.Rekey;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamState;
@@ -45,27 +43,9 @@ final class RekeyedRunner implements Runner {
             boolean createTopics, Clock clock, StateResources state) {
         this.definition = definition;
         this.settings = settings;
-        Rekey<?> rekey = definition.rekey();
-        String topic = Rekey.topic(applicationId, definition.name());
-        String deadLetterTopic = settings.deadLetterTopicFor(definition.input());
-        String group = StreamClients.groupId(applicationId, definition.name());
-        StreamDefinition repartitioning = new StreamDefinition(definition.name(), definition.input(),
-                definition.inputSchema(), definition.inputProcessor(), List.of(repartitionOutput(topic, rekey)),
-                Repartitioning.strategy(topic, rekey, definition.inputProcessor()), List.of());
-        StreamDefinition rekeyed = new StreamDefinition(definition.name(), topic, rekey.schema(), rekey.processor(),
-                definition.outputs(), null, definition.tables());
-        this.first = new StreamRunner(repartitioning, settings, clients, applicationId, createTopics, clock, state,
-                new StreamRunner.Stage(group, deadLetterTopic, topic, rekey.partitions(), false));
-        this.second = new StreamRunner(rekeyed, settings, clients, applicationId, createTopics, clock, state,
-                new StreamRunner.Stage(group + "-repartition", deadLetterTopic, null, 0, true));
-    }
-
-    /** Names the repartition topic and its schema as stage 1's output; stage 1's pipeline writes it without routing. */
-    @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static Output<?, ?> repartitionOutput(String topic, Rekey<?> rekey) {
-        return new Output(topic, rekey.schema(), (value, context, emitter) -> {
-            throw new UnsupportedOperationException("stage 1 of a re-keyed stream does not route");
-        });
+        List<Stages.Stage> stages = Stages.of(definition, settings, applicationId);
+        this.first = new StreamRunner(settings, clients, applicationId, createTopics, clock, state, stages.get(0));
+        this.second = new StreamRunner(settings, clients, applicationId, createTopics, clock, state, stages.get(1));
     }
 
     @Override

@@ -150,8 +150,7 @@ final class StreamClients {
         undo.add(consumer::close);
         Producer<byte[], byte[]> producer = producer(clientId, index);
         undo.add(() -> this.clients.close(producer, Duration.ZERO));
-        StreamStrategy strategy = (this.definition.strategy() != null) ? this.definition.strategy()
-                : PipelineFactory::new;
+        StreamStrategy strategy = Stages.strategy(this.definition);
         ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition, this.settings,
                 producer, resources.deadLetters(), resources.stats(), this.clock, tables, resources.recordLimits()));
         undo.add(factory::shutdown);

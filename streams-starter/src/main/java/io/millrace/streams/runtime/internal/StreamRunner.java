@@ -81,24 +81,24 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
      */
     public StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients,
             String applicationId, boolean createTopics, Clock clock, StateResources state) {
-        this(definition, settings, clients, applicationId, createTopics, clock, state,
-                new Stage(StreamClients.groupId(applicationId, definition.name()),
+        this(settings, clients, applicationId, createTopics, clock, state,
+                new Stages.Stage(definition, StreamClients.groupId(applicationId, definition.name()),
                         settings.deadLetterTopicFor(definition.input()), null, 0, false));
     }
 
     /**
-     * Creates the runner of one stage of a re-keyed stream.
-     * @param definition the stage
+     * Creates the runner of one stage of a stream.
      * @param settings the stream's settings
      * @param clients makes the Kafka clients and topics
      * @param applicationId prefix of changelog topics
      * @param createTopics whether to create missing output, dead-letter and changelog topics
      * @param clock where the stream reads the time
      * @param state the application's state directory and RocksDB memory
-     * @param stage the stage's group, dead-letter topic and repartition topic
+     * @param stage the stage: what it runs, its group, dead-letter topic and repartition topic
      */
-    StreamRunner(StreamDefinition definition, StreamSettings settings, KafkaClients clients, String applicationId,
-            boolean createTopics, Clock clock, StateResources state, Stage stage) {
+    StreamRunner(StreamSettings settings, KafkaClients clients, String applicationId, boolean createTopics,
+            Clock clock, StateResources state, Stages.Stage stage) {
+        StreamDefinition definition = stage.definition();
         this.definition = definition;
         this.settings = settings;
         this.deadLetterTopic = stage.deadLetterTopic();
@@ -108,18 +108,6 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
         this.clock = clock;
         this.purger = stage.purges() ? new RepartitionPurger(definition.name(), definition.input(), clients, clock)
                 : null;
-    }
-
-    /**
-     * Where one stage of a stream reads and writes.
-     *
-     * @param groupId its consumer group
-     * @param deadLetterTopic the stream's dead-letter topic
-     * @param writes the repartition topic it creates and writes to, or {@code null}
-     * @param partitions the repartition topic's partitions, {@code 0} for the input's
-     * @param purges whether it deletes what it committed from its input, a repartition topic
-     */
-    record Stage(String groupId, String deadLetterTopic, String writes, int partitions, boolean purges) {
     }
 
     /**
