@@ -137,15 +137,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
             }
             if (message.isFiltered() && !writes.isEmpty()) {
                 // The input processor dropped the record after writing tables: the writes still count.
-                String tooLarge = tooLarge(writes, limits);
-                if (tooLarge != null) {
-                    writes.discard();
-                    return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
-                            new RecordTooLargeException(tooLarge)));
-                }
-                List<ProducerRecord<byte[], byte[]>> changes = new ArrayList<>(2);
-                writes.finish(changes);
-                return message.withPayload(changes);
+                return finish(message, new ArrayList<>(2), writes, limits);
             }
             writes.discard();
             return message.withoutPayload();
@@ -162,14 +154,7 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
             if (context.windowed()) {
                 closed(outputs, retry, origin, context, records);
             }
-            String tooLarge = tooLarge(records, writes, limits);
-            if (tooLarge != null) {
-                writes.discard();
-                return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
-                        new RecordTooLargeException(tooLarge)));
-            }
-            writes.finish(records);
-            return message.withPayload(records);
+            return finish(message, records, writes, limits);
         }
         catch (RuntimeException ex) {
             writes.discard();
@@ -189,14 +174,8 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         context.setRecord(origin);
         try {
             closed(outputs, retry, origin, context, records);
-            String tooLarge = tooLarge(records, writes, limits);
-            if (tooLarge != null) {
-                writes.discard();
-                return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
-                        new RecordTooLargeException(tooLarge)));
-            }
-            writes.finish(records);
-            return records.isEmpty() ? message.withoutPayload() : message.withPayload(records);
+            Message<List<ProducerRecord<byte[], byte[]>>> finished = finish(message, records, writes, limits);
+            return (finished.hasPayload() && records.isEmpty()) ? message.withoutPayload() : finished;
         }
         catch (RuntimeException ex) {
             writes.discard();
@@ -205,6 +184,22 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         finally {
             context.setRecord(null);
         }
+    }
+
+    /**
+     * The record is finished unless one of its outputs or table writes is larger than its topic takes: then it is
+     * dead-lettered and its writes are dropped.
+     */
+    private static <M> Message<List<ProducerRecord<byte[], byte[]>>> finish(Message<M> message,
+            List<ProducerRecord<byte[], byte[]>> records, TableWrites writes, RecordLimits limits) {
+        String tooLarge = tooLarge(records, writes, limits);
+        if (tooLarge != null) {
+            writes.discard();
+            return message.invalid(new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED,
+                    new RecordTooLargeException(tooLarge)));
+        }
+        writes.finish(records);
+        return message.withPayload(records);
     }
 
     /** Moves the stream time of windowed tables and routes the windows that closed to their outputs. */
