@@ -152,7 +152,7 @@ final class StreamClients {
         StreamStrategy strategy = (this.definition.strategy() != null) ? this.definition.strategy()
                 : PipelineFactory::new;
         ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition, this.settings,
-                producer, resources.deadLetters(), resources.stats(), this.clock, tables, resources.recordLimits()));
+                producer, resources.deadLetters().forClient(), resources.stats(), this.clock, tables, resources.recordLimits()));
         undo.add(factory::shutdown);
         return new ConsumerLoop(this.definition.input(), consumer,
                 new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()), this.settings,
@@ -179,7 +179,8 @@ final class StreamClients {
      * What every consumer client of a stream shares.
      *
      * @param tables the stream's tables, or {@code null}
-     * @param deadLetters the stream's dead-letter policy
+     * @param deadLetters the stream's dead-letter policy; each client counts its dead letters in its
+     * {@link DeadLetters#forClient() own copy}
      * @param recordLimits the largest record each topic takes
      * @param stats the stream's counters
      */
