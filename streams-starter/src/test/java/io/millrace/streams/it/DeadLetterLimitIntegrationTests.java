@@ -52,7 +52,7 @@ class DeadLetterLimitIntegrationTests {
         IntStream.range(0, 5).forEach((id) -> records.add(valid(id)));
         IntStream.range(5, 8).forEach((id) -> records.add(new String[] { String.valueOf(id), "{not json " + id }));
         IntStream.range(8, 12).forEach((id) -> records.add(valid(id)));
-        try (ConfigurableApplicationContext context = guarded(3)) {
+        try (ConfigurableApplicationContext context = guarded("guarded", "at-least-once", 3)) {
             StreamManager manager = context.getBean(StreamManager.class);
             TestKafka.send("guarded-in", records);
             await().atMost(TIMEOUT).until(() -> manager.stream("guarded").orElseThrow().state() == StreamState.FAILED);
@@ -71,7 +71,7 @@ class DeadLetterLimitIntegrationTests {
             assertThat(TestKafka.committed("dlq-limit-test-guarded")).isEqualTo(7);
         }
 
-        try (ConfigurableApplicationContext context = guarded(10)) {
+        try (ConfigurableApplicationContext context = guarded("guarded", "at-least-once", 10)) {
             StreamManager manager = context.getBean(StreamManager.class);
             await().atMost(TIMEOUT).until(() -> TestKafka.committed("dlq-limit-test-guarded") == 12);
             assertThat(manager.stream("guarded").orElseThrow().state()).isEqualTo(StreamState.RUNNING);
@@ -133,16 +133,45 @@ class DeadLetterLimitIntegrationTests {
             .contains("0", "2");
     }
 
-    /** The stream {@code guarded}, stopping at {@code maxConsecutive} dead letters in a row. */
-    private static ConfigurableApplicationContext guarded(int maxConsecutive) {
+    @Test
+    void underExactlyOnceTheLimitAbortsTheOpenTransactionAndARestartYieldsEveryRecordOnce() {
+        TestKafka.createTopic("sealed-in", 1);
+        List<String[]> records = new ArrayList<>();
+        IntStream.range(0, 5).forEach((id) -> records.add(valid(id)));
+        IntStream.range(5, 8).forEach((id) -> records.add(new String[] { String.valueOf(id), "{not json " + id }));
+        IntStream.range(8, 12).forEach((id) -> records.add(valid(id)));
+        try (ConfigurableApplicationContext context = guarded("sealed", "exactly-once", 3)) {
+            StreamManager manager = context.getBean(StreamManager.class);
+            TestKafka.send("sealed-in", records);
+            await().atMost(TIMEOUT).until(() -> manager.stream("sealed").orElseThrow().state() == StreamState.FAILED);
+            assertThat(manager.stream("sealed").orElseThrow().error()).contains("on sealed-in-0 at offset 7")
+                .contains("max-consecutive 3");
+            // The last transaction committed before the third dead letter, whichever that was.
+            assertThat(TestKafka.committed("dlq-limit-test-sealed")).isLessThanOrEqualTo(7);
+        }
+        try (ConfigurableApplicationContext context = guarded("sealed", "exactly-once", 0)) {
+            await().atMost(TIMEOUT).until(() -> TestKafka.committed("dlq-limit-test-sealed") == 12);
+        }
+        // Read committed: the aborted transaction's outputs and dead letters are not there, the restart's are, once.
+        assertThat(TestKafka.readAll("sealed-out")).extracting((record) -> TestKafka.utf8(record.key()))
+            .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 12).filter((id) -> id < 5 || id >= 8)
+                .mapToObj(String::valueOf).toList());
+        assertThat(TestKafka.readAll("sealed-in-dlt")).extracting((record) -> TestKafka.utf8(record.key()))
+            .containsExactlyInAnyOrder("5", "6", "7");
+    }
+
+    /** A stream reading {@code <name>-in}, stopping at {@code maxConsecutive} dead letters in a row (0: never). */
+    private static ConfigurableApplicationContext guarded(String name, String guarantee, int maxConsecutive) {
+        String stream = "--millrace.streams." + name + ".";
         return new SpringApplicationBuilder(LimitApplication.class).web(WebApplicationType.NONE).run(
                 "--spring.kafka.bootstrap-servers=" + TestKafka.brokers(),
                 "--millrace.application-id=dlq-limit-test",
-                "--millrace.streams.guarded.input=guarded-in",
-                "--millrace.streams.guarded.schema=json:" + Payload.class.getName(),
-                "--millrace.streams.guarded.outputs.guarded-out.partitioner=hash",
-                "--millrace.streams.guarded.commit.interval=100ms",
-                "--millrace.streams.guarded.dead-letter-limit.max-consecutive=" + maxConsecutive);
+                stream + "input=" + name + "-in",
+                stream + "schema=json:" + Payload.class.getName(),
+                stream + "outputs." + name + "-out.partitioner=hash",
+                stream + "guarantee=" + guarantee,
+                stream + "commit.interval=100ms",
+                stream + "dead-letter-limit.max-consecutive=" + maxConsecutive);
     }
 
     private static String[] valid(int id) {
