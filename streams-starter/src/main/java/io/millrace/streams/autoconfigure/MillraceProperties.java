@@ -796,7 +796,7 @@ public class MillraceProperties {
         private double maxRatio = DEFAULTS.deadLetterLimit().maxRatio();
 
         /**
-         * Records of a partition max-ratio looks at: the latest ones.
+         * Records of a partition max-ratio looks at: the latest ones, at most 1000000.
          */
         private int window = DEFAULTS.deadLetterLimit().window();
 

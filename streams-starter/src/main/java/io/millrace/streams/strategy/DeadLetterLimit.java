@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  *
  * @param maxRatio the share of dead letters among a partition's last {@code window} records that stops the stream,
  * above {@code 0} and at most {@code 1}; {@code 0} for no such limit
- * @param window how many of a partition's latest records {@code maxRatio} looks at
+ * @param window how many of a partition's latest records {@code maxRatio} looks at, at most {@value #MAX_WINDOW}
  * @param maxConsecutive how many dead letters in a row on one partition stop the stream; {@code 0} for no such
  * limit, {@code 1} stops at the first dead letter
  */
@@ -32,6 +32,9 @@ public record DeadLetterLimit(double maxRatio, int window, int maxConsecutive) {
 
     /** No limit: every invalid record is dead-lettered and the stream goes on. */
     public static final DeadLetterLimit OFF = new DeadLetterLimit(0, DEFAULT_WINDOW, 0);
+
+    /** The largest window: its ring of bits takes 125 KB per partition. */
+    public static final int MAX_WINDOW = 1_000_000;
 
     /** How many of the latest dead letters the failure names. */
     static final int LAST_REASONS = 5;
@@ -44,8 +47,9 @@ public record DeadLetterLimit(double maxRatio, int window, int maxConsecutive) {
             throw new IllegalArgumentException("dead-letter-limit.max-ratio must be between 0 (off) and 1, not "
                     + maxRatio);
         }
-        if (window < 1) {
-            throw new IllegalArgumentException("dead-letter-limit.window must be at least 1, not " + window);
+        if (window < 1 || window > MAX_WINDOW) {
+            throw new IllegalArgumentException("dead-letter-limit.window must be between 1 and " + MAX_WINDOW
+                    + ", not " + window);
         }
         if (maxConsecutive < 0) {
             throw new IllegalArgumentException("dead-letter-limit.max-consecutive must be 0 (off) or more, not "
@@ -103,7 +107,7 @@ public record DeadLetterLimit(double maxRatio, int window, int maxConsecutive) {
      * Counts one consumer client's records against the limit, per partition. Not thread-safe: the poll thread only.
      * Outlives the pipeline, which is built anew on every assignment (and on every transaction under exactly-once).
      */
-    public static class Tracker {
+    public static final class Tracker {
 
         /** Counts nothing and never stops the stream. */
         public static final Tracker NONE = new Tracker(OFF);

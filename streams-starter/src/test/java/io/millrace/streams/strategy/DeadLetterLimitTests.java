@@ -206,6 +206,10 @@ class DeadLetterLimitTests {
             .withMessageContaining("max-ratio");
         assertThatIllegalArgumentException().isThrownBy(() -> new DeadLetterLimit(0.5, 0, 0))
             .withMessageContaining("window");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new DeadLetterLimit(0.5, DeadLetterLimit.MAX_WINDOW + 1, 0))
+            .withMessageContaining("window");
+        assertThat(new DeadLetterLimit(0.5, DeadLetterLimit.MAX_WINDOW, 0).maxInWindow()).isEqualTo(500_000);
         assertThatIllegalArgumentException().isThrownBy(() -> new DeadLetterLimit(0, 1000, -1))
             .withMessageContaining("max-consecutive");
         assertThat(new DeadLetterLimit(0.5, 100, 3)).hasToString("max-ratio 0.5 of window 100, max-consecutive 3");

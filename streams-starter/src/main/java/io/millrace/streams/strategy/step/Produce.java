@@ -34,9 +34,10 @@ import io.millrace.streams.strategy.ProcessingStrategy;
  * <p>Each record whose fate is final is counted, in order, against the stream's {@link DeadLetterLimit}; the dead
  * letter that reaches it fails the pipeline with {@link DeadLetterLimitExceeded} instead of being handed on.
  *
- * <p>When the pipeline fails here, the messages handed on before the failing one are committed first (the next step
- * is closed and joined), so that the committed offset of the failing record's partition is that record's: a restart
- * begins with it, and repeats nothing before it.
+ * <p>When the pipeline fails here, the messages handed on before the failing one are reported for commit first (the
+ * next step is closed and joined): under at-least-once the committed offset of the failing record's partition becomes
+ * that record's, so a restart begins with it and repeats nothing before it; under exactly-once the open transaction
+ * aborts all the same, back to the last commit.
  */
 public final class Produce implements ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> {
 
