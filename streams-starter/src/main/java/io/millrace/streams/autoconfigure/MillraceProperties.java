@@ -462,6 +462,8 @@ public class MillraceProperties {
 
         private final Retry retry = new Retry();
 
+        private final DeadLetterLimit deadLetterLimit = new DeadLetterLimit();
+
         private final Repartition repartition = new Repartition();
 
         /**
@@ -613,6 +615,10 @@ public class MillraceProperties {
 
         public Retry getRetry() {
             return this.retry;
+        }
+
+        public DeadLetterLimit getDeadLetterLimit() {
+            return this.deadLetterLimit;
         }
 
         public Map<String, String> getProperties() {
@@ -788,6 +794,53 @@ public class MillraceProperties {
 
         public void setTime(Duration time) {
             this.time = time;
+        }
+    }
+
+    /**
+     * When dead-lettering stops the stream instead: counted per input partition, off by default. The stream that
+     * reaches a limit is FAILED and commits nothing from the record that reached it on.
+     */
+    public static class DeadLetterLimit {
+
+        /**
+         * Share of dead letters among a partition's last window records that stops the stream, up to 1; 0 for no
+         * such limit.
+         */
+        private double maxRatio = DEFAULTS.deadLetterLimit().maxRatio();
+
+        /**
+         * Records of a partition max-ratio looks at: the latest ones, at most 1000000.
+         */
+        private int window = DEFAULTS.deadLetterLimit().window();
+
+        /**
+         * Dead letters in a row on one partition that stop the stream; 0 for no such limit, 1 stops at the first.
+         */
+        private int maxConsecutive = DEFAULTS.deadLetterLimit().maxConsecutive();
+
+        public double getMaxRatio() {
+            return this.maxRatio;
+        }
+
+        public void setMaxRatio(double maxRatio) {
+            this.maxRatio = maxRatio;
+        }
+
+        public int getWindow() {
+            return this.window;
+        }
+
+        public void setWindow(int window) {
+            this.window = window;
+        }
+
+        public int getMaxConsecutive() {
+            return this.maxConsecutive;
+        }
+
+        public void setMaxConsecutive(int maxConsecutive) {
+            this.maxConsecutive = maxConsecutive;
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import io.millrace.streams.runtime.StreamSettings;
+import io.millrace.streams.strategy.DeadLetterLimit;
 import io.millrace.streams.strategy.RetryPolicy;
 
 /**
@@ -35,6 +36,7 @@ final class StreamSettingsMapper {
      */
     static StreamSettings settings(MillraceProperties.Stream configured) {
         MillraceProperties.Retry retry = configured.getRetry();
+        MillraceProperties.DeadLetterLimit limit = configured.getDeadLetterLimit();
         Duration interval = configured.getCommit().getInterval();
         if (interval == null) {
             interval = StreamSettings.defaultCommitInterval(configured.getGuarantee());
@@ -47,6 +49,7 @@ final class StreamSettingsMapper {
                 configured.getShutdownTimeout(), configured.getProperties(), configured.getConsumer(),
                 configured.getProducer(), new StreamSettings.Workers(configured.getWorkers(),
                         configured.getOrdering(), configured.isVirtualThreads()),
-                new StreamSettings.Batch(configured.getBatch().getSize(), configured.getBatch().getTime()));
+                new StreamSettings.Batch(configured.getBatch().getSize(), configured.getBatch().getTime()),
+                new DeadLetterLimit(limit.getMaxRatio(), limit.getWindow(), limit.getMaxConsecutive()));
     }
 }

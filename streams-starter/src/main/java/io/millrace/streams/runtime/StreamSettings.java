@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
+import io.millrace.streams.strategy.DeadLetterLimit;
 import io.millrace.streams.strategy.RetryPolicy;
 import io.millrace.streams.strategy.worker.Ordering;
 
@@ -24,11 +25,12 @@ import io.millrace.streams.strategy.worker.Ordering;
  * @param producer extra producer properties
  * @param workers how records are processed in parallel within one consumer client
  * @param batch how records are gathered for a batch input processor
+ * @param deadLetterLimit how many dead letters stop the stream
  */
 public record StreamSettings(boolean enabled, Guarantee guarantee, int concurrency, int maxInFlight,
         String deadLetterTopic, Duration commitInterval, int commitRecords, RetryPolicy retry,
         Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
-        Map<String, String> producer, Workers workers, Batch batch) {
+        Map<String, String> producer, Workers workers, Batch batch, DeadLetterLimit deadLetterLimit) {
 
     /**
      * The defaults of a stream with no properties: the one home of every default, which the
@@ -50,10 +52,22 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
                 shutdownTimeout, properties, consumer, producer, Workers.ONE, Batch.DEFAULT);
     }
 
+    /**
+     * Settings without a dead-letter limit.
+     */
+    public StreamSettings(boolean enabled, Guarantee guarantee, int concurrency, int maxInFlight,
+            String deadLetterTopic, Duration commitInterval, int commitRecords, RetryPolicy retry,
+            Duration shutdownTimeout, Map<String, String> properties, Map<String, String> consumer,
+            Map<String, String> producer, Workers workers, Batch batch) {
+        this(enabled, guarantee, concurrency, maxInFlight, deadLetterTopic, commitInterval, commitRecords, retry,
+                shutdownTimeout, properties, consumer, producer, workers, batch, DeadLetterLimit.OFF);
+    }
+
     public StreamSettings {
         Objects.requireNonNull(guarantee, "guarantee");
         Objects.requireNonNull(workers, "workers");
         Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(deadLetterLimit, "deadLetterLimit");
         if (concurrency < 1 || maxInFlight < 1 || commitRecords < 1) {
             throw new IllegalArgumentException("concurrency, max-in-flight and commit records must be positive");
         }
@@ -80,7 +94,7 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
     public StreamSettings forPublisher() {
         return new StreamSettings(true, this.guarantee, 1, this.maxInFlight, this.deadLetterTopic,
                 this.commitInterval, this.commitRecords, this.retry, this.shutdownTimeout, this.properties,
-                this.consumer, this.producer, this.workers, this.batch);
+                this.consumer, this.producer, this.workers, this.batch, this.deadLetterLimit);
     }
 
     /**

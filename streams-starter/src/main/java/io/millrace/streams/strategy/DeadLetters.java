@@ -14,6 +14,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Makes the dead-letter record for an invalid message: the original key, value and headers, plus headers that say
  * why, named as spring-kafka's {@code DeadLetterPublishingRecoverer} names them so existing tooling reads them.
+ *
+ * <p>Also counts dead letters against the stream's {@link DeadLetterLimit}: each consumer client has its own
+ * instance ({@link #forClient()}), whose {@link #limit()} the {@code Produce} step reports to.
  */
 public final class DeadLetters {
 
@@ -61,16 +64,49 @@ public final class DeadLetters {
 
     private final String consumerGroup;
 
+    private final DeadLetterLimit limit;
+
+    private final DeadLetterLimit.Tracker tracker;
+
     /**
-     * Creates the dead-letter policy of one stream.
+     * Creates the dead-letter policy of one stream, without a limit.
      * @param topic the dead-letter topic
      * @param stream the stream name
      * @param consumerGroup the stream's consumer group
      */
     public DeadLetters(String topic, String stream, String consumerGroup) {
+        this(topic, stream, consumerGroup, DeadLetterLimit.OFF);
+    }
+
+    /**
+     * Creates the dead-letter policy of one stream.
+     * @param topic the dead-letter topic
+     * @param stream the stream name
+     * @param consumerGroup the stream's consumer group
+     * @param limit how many dead letters stop the stream
+     */
+    public DeadLetters(String topic, String stream, String consumerGroup, DeadLetterLimit limit) {
         this.topic = topic;
         this.stream = stream;
         this.consumerGroup = consumerGroup;
+        this.limit = limit;
+        this.tracker = limit.tracker();
+    }
+
+    /**
+     * The same policy with a count of its own, for one consumer client: the count is not thread-safe.
+     * @return a new instance with nothing counted
+     */
+    public DeadLetters forClient() {
+        return new DeadLetters(this.topic, this.stream, this.consumerGroup, this.limit);
+    }
+
+    /**
+     * This client's count against the stream's dead-letter limit; the poll thread only.
+     * @return the count, {@link DeadLetterLimit.Tracker#NONE} without a limit
+     */
+    public DeadLetterLimit.Tracker limit() {
+        return this.tracker;
     }
 
     /**

@@ -59,6 +59,13 @@ class DefaultsTests {
         assertThat(retry.getBackoff()).as("retry.backoff").isEqualTo(DEFAULTS.retry().initialBackoff());
         assertThat(retry.getMultiplier()).as("retry.multiplier").isEqualTo(DEFAULTS.retry().multiplier());
         assertThat(retry.getMaxBackoff()).as("retry.max-backoff").isEqualTo(DEFAULTS.retry().maxBackoff());
+        MillraceProperties.DeadLetterLimit limit = stream.getDeadLetterLimit();
+        assertThat(limit.getMaxRatio()).as("dead-letter-limit.max-ratio")
+            .isEqualTo(DEFAULTS.deadLetterLimit().maxRatio());
+        assertThat(limit.getWindow()).as("dead-letter-limit.window").isEqualTo(DEFAULTS.deadLetterLimit().window());
+        assertThat(limit.getMaxConsecutive()).as("dead-letter-limit.max-consecutive")
+            .isEqualTo(DEFAULTS.deadLetterLimit().maxConsecutive());
+        assertThat(DEFAULTS.deadLetterLimit().enabled()).as("dead-letter limits are off by default").isFalse();
         assertThat(stream.getProperties()).as("properties").isEqualTo(DEFAULTS.properties());
         assertThat(stream.getConsumer()).as("consumer").isEqualTo(DEFAULTS.consumer());
         assertThat(stream.getProducer()).as("producer").isEqualTo(DEFAULTS.producer());
@@ -107,6 +114,10 @@ class DefaultsTests {
         expected.put(stream + "retry.multiplier", number(DEFAULTS.retry().multiplier()));
         expected.put(stream + "retry.max-backoff", duration(DEFAULTS.retry().maxBackoff()));
         expected.put(stream + "shutdown-timeout", duration(DEFAULTS.shutdownTimeout()));
+        expected.put(stream + "dead-letter-limit.max-consecutive",
+                DEFAULTS.deadLetterLimit().maxConsecutive() + " (off)");
+        expected.put(stream + "dead-letter-limit.max-ratio", number(DEFAULTS.deadLetterLimit().maxRatio())
+                + " (off) / " + DEFAULTS.deadLetterLimit().window());
         expected.put(stream + "repartition.partitions",
                 new MillraceProperties.Stream().getRepartition().getPartitions() + " (the input's)");
         MillraceProperties.Tables tables = new MillraceProperties().getTables();

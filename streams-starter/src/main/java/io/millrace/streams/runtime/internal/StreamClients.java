@@ -152,7 +152,7 @@ final class StreamClients {
         undo.add(() -> this.clients.close(producer, Duration.ZERO));
         StreamStrategy strategy = Stages.strategy(this.definition);
         ProcessingStrategyFactory factory = strategy.create(new StreamResources(this.definition, this.settings,
-                producer, resources.deadLetters(), resources.stats(), this.clock, tables, resources.recordLimits()));
+                producer, resources.deadLetters().forClient(), resources.stats(), this.clock, tables, resources.recordLimits()));
         undo.add(factory::shutdown);
         IdleWindows idleWindows = (tables != null && WindowClosing.anyIdleAfter(tables))
                 ? new IdleWindows(this.definition.name(), this.settings.properties(), tables,
@@ -184,7 +184,8 @@ final class StreamClients {
      * What every consumer client of a stream shares.
      *
      * @param tables the stream's tables, or {@code null}
-     * @param deadLetters the stream's dead-letter policy
+     * @param deadLetters the stream's dead-letter policy; each client counts its dead letters in its
+     * {@link DeadLetters#forClient() own copy}
      * @param recordLimits the largest record each topic takes
      * @param stats the stream's counters
      */

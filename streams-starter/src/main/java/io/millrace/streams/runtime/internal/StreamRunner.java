@@ -195,7 +195,8 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
             }
             this.tables = tables;
             StreamClients.Shared shared = new StreamClients.Shared(tables,
-                    new DeadLetters(deadLetterTopic(), name(), this.clients.groupId()),
+                    new DeadLetters(deadLetterTopic(), name(), this.clients.groupId(),
+                            this.settings.deadLetterLimit()),
                     this.topics.recordLimits(this.settings.producer()), this.stats);
             for (int i = 0; i < this.settings.concurrency(); i++) {
                 ConsumerLoop loop = this.clients.loop(i, shared, this, undo);
@@ -291,7 +292,7 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
 
     @Override
     public void failed(ConsumerLoop loop, Throwable ex) {
-        logger.error("Stream '{}' failed; its other consumer clients stop too", name(), ex);
+        logger.error("Stream '{}' failed, its other consumer clients stop too: {}", name(), ex.toString(), ex);
         fail(ex);
         // Stopping the siblings from this loop's thread would wait for ourselves: let them stop on their own.
         synchronized (this) {

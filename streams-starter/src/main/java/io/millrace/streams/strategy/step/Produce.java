@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,6 +13,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RetriableException;
 
+import io.millrace.streams.strategy.DeadLetterLimit;
+import io.millrace.streams.strategy.DeadLetterLimitExceeded;
 import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
@@ -25,13 +28,25 @@ import io.millrace.streams.strategy.ProcessingStrategy;
  *
  * <p>A record the broker refuses for good (too large, invalid) dead-letters its input record instead. A failure the
  * broker may get over (a timeout, a lost leader) fails the pipeline: nothing after it is committed, and the records
- * are consumed again. A failed dead-letter send also fails the pipeline, so a dead letter never gets lost.
+ * are consumed again. A failed dead-letter send also fails the pipeline, so a record is never lost because its dead
+ * letter failed.
+ *
+ * <p>Each record whose fate is final is counted, in order, against the stream's {@link DeadLetterLimit}; the dead
+ * letter that reaches it fails the pipeline with {@link DeadLetterLimitExceeded} instead of being handed on.
+ *
+ * <p>When the pipeline fails here, the messages handed on before the failing one are reported for commit first (the
+ * next step is closed and joined): under at-least-once the committed offset of the failing record's partition becomes
+ * that record's, so a restart begins with it and repeats nothing before it; under exactly-once the open transaction
+ * aborts all the same, back to the last commit.
  */
 public final class Produce implements ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> {
 
     private final Producer<byte[], byte[]> producer;
 
     private final DeadLetters deadLetters;
+
+    /** The client's count against the dead-letter limit. */
+    private final DeadLetterLimit.Tracker limit;
 
     private final int maxInFlight;
 
@@ -50,7 +65,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
     /**
      * Creates the step.
      * @param producer sends the records; shared, never closed here
-     * @param deadLetters makes dead-letter records
+     * @param deadLetters makes dead-letter records, and counts them against the stream's limit
      * @param maxInFlight how many messages may wait for acknowledgement before {@link MessageRejected}: the
      * stream's {@code max-in-flight}
      * @param listener hears what happened to each record
@@ -60,6 +75,7 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
             PipelineListener listener, ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> next) {
         this.producer = producer;
         this.deadLetters = deadLetters;
+        this.limit = deadLetters.limit();
         this.maxInFlight = maxInFlight;
         this.listener = listener;
         this.next = next;
@@ -91,6 +107,9 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
                 head.recover();
                 continue;
             }
+            if (!head.counted && this.limit.counts()) {
+                head.count();
+            }
             try {
                 this.next.submit(head.message);
             }
@@ -106,6 +125,23 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
     @Override
     public void close() {
         this.closed = true;
+    }
+
+    /**
+     * Fails the pipeline at the head: commits what was handed on before it, then throws.
+     * @param failure why
+     * @return never
+     */
+    private KafkaException fail(KafkaException failure) {
+        this.closed = true;
+        try {
+            this.next.close();
+            this.next.join(Duration.ZERO);
+        }
+        catch (RuntimeException ex) {
+            failure.addSuppressed(ex);
+        }
+        throw failure;
     }
 
     @Override
@@ -149,6 +185,9 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         private volatile Exception failure;
 
         private boolean deadLettering;
+
+        /** Whether the message was counted against the dead-letter limit. */
+        private boolean counted;
 
         Pending(Message<List<ProducerRecord<byte[], byte[]>>> message) {
             this.message = message;
@@ -202,12 +241,42 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
          */
         void recover() {
             Exception ex = this.failure;
-            if (this.deadLettering || ex instanceof RetriableException || this.message.origin() == null) {
-                throw new KafkaException("send failed for " + this.message + "; its offset is not committed", ex);
+            if (this.deadLettering) {
+                ConsumerRecord<byte[], byte[]> origin = this.message.origin();
+                throw fail(new KafkaException("The dead letter of " + origin.topic() + "-" + origin.partition() + "@"
+                        + origin.offset() + " could not be written to " + Produce.this.deadLetters.topic() + " ("
+                        + ex + "); the stream stops and commits nothing from that record on", ex));
+            }
+            if (ex instanceof RetriableException || this.message.origin() == null) {
+                throw fail(new KafkaException("send failed for " + this.message + "; its offset is not committed",
+                        ex));
             }
             InvalidMessage invalid = new InvalidMessage(InvalidMessage.Reason.OUTPUT_FAILED, ex);
             this.message = this.message.invalid(invalid);
             sendDeadLetter(invalid);
+        }
+
+        /**
+         * Counts the finished message against the dead-letter limit, once.
+         * @throws DeadLetterLimitExceeded if its dead letter reaches the limit
+         */
+        void count() {
+            this.counted = true;
+            ConsumerRecord<byte[], byte[]> origin = this.message.origin();
+            if (origin == null) {
+                return;
+            }
+            InvalidMessage invalid = this.message.invalid();
+            if (invalid == null) {
+                Produce.this.limit.passed(origin.topic(), origin.partition());
+                return;
+            }
+            try {
+                Produce.this.limit.deadLettered(origin, invalid);
+            }
+            catch (DeadLetterLimitExceeded ex) {
+                throw fail(ex);
+            }
         }
 
         void report() {

@@ -17,6 +17,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
+import io.millrace.streams.strategy.DeadLetterLimit;
+import io.millrace.streams.strategy.DeadLetterLimitExceeded;
 import io.millrace.streams.strategy.DeadLetters;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
@@ -257,6 +259,114 @@ class ProduceTests {
         assertThat(this.next.calls).contains("terminate");
         assertThat(this.listener.events).isEmpty();
         assertThatIllegalStateException().isThrownBy(() -> this.produce.submit(outputs(1, "a")));
+    }
+
+    @Test
+    void theDeadLetterThatReachesTheLimitFailsThePipelineAndOnlyWhatCameBeforeItIsHandedOnAndFlushed() {
+        Produce limited = limited(new DeadLetterLimit(0, 1000, 2));
+        Message<List<ProducerRecord<byte[], byte[]>>> good = outputs(0, "a");
+        Message<List<ProducerRecord<byte[], byte[]>>> firstBad = invalid(1);
+        limited.submit(good);
+        limited.submit(firstBad);
+        limited.submit(invalid(2));
+        limited.submit(outputs(3, "a"));
+        while (this.producer.completeNext()) {
+            // every send acknowledged
+        }
+        assertThatExceptionOfType(DeadLetterLimitExceeded.class).isThrownBy(limited::poll)
+            .withMessageContaining("on in-0 at offset 2: 2 dead letters in a row (max-consecutive 2)")
+            .withMessageContaining("in-0@1 INVALID_INPUT IllegalArgumentException: bad 1; in-0@2 INVALID_INPUT");
+        // The committable offset of in-0 is that of the record that reached the limit: it and all after it repeat.
+        assertThat(this.next.submitted).containsExactly(good, firstBad);
+        assertThat(this.next.calls).containsSubsequence("close", "join");
+        assertThat(this.listener.events).containsExactly("produced out-a", "completed 0", "dead-lettered 1 INVALID_INPUT",
+                "completed 1");
+    }
+
+    @Test
+    void aMessageTheNextStepRejectsIsCountedOnceHoweverOftenItIsOffered() {
+        Produce limited = limited(new DeadLetterLimit(0, 1000, 2));
+        limited.submit(invalid(0));
+        this.producer.completeNext();
+        this.next.rejecting(true);
+        for (int i = 0; i < 3; i++) {
+            limited.poll();
+        }
+        this.next.rejecting(false);
+        limited.poll();
+        assertThat(this.next.submitted).hasSize(1);
+        limited.submit(invalid(1));
+        this.producer.completeNext();
+        assertThatExceptionOfType(DeadLetterLimitExceeded.class).isThrownBy(limited::poll);
+    }
+
+    @Test
+    void anOutputTheBrokerRefusesCountsAsTheDeadLetterItBecomes() {
+        Produce limited = limited(new DeadLetterLimit(0, 1000, 1));
+        limited.submit(outputs(0, "a"));
+        this.producer.errorNext(new RecordTooLargeException("too large"));
+        limited.poll();
+        this.producer.completeNext();
+        assertThatExceptionOfType(DeadLetterLimitExceeded.class).isThrownBy(limited::poll)
+            .withMessageContaining("in-0@0 OUTPUT_FAILED RecordTooLargeException: too large");
+        assertThat(this.next.submitted).isEmpty();
+    }
+
+    @Test
+    void theCountOutlivesThePipelineThatIsBuiltAnewOnEveryAssignmentAndTransaction() {
+        DeadLetters client = new DeadLetters("in-dlt", "animals", "app-animals", new DeadLetterLimit(0, 1000, 2))
+            .forClient();
+        Produce first = new Produce(this.producer, client, 3, this.listener, new RecordingStep<>());
+        first.submit(invalid(0));
+        this.producer.completeNext();
+        first.poll();
+        Produce rebuilt = new Produce(this.producer, client, 3, this.listener, this.next);
+        rebuilt.submit(invalid(1));
+        this.producer.completeNext();
+        assertThatExceptionOfType(DeadLetterLimitExceeded.class).isThrownBy(rebuilt::poll);
+    }
+
+    @Test
+    void processedAndFilteredRecordsEndARunOfDeadLetters() {
+        Produce limited = limited(new DeadLetterLimit(0, 1000, 2));
+        for (int offset = 0; offset < 12; offset += 4) {
+            limited.submit(invalid(offset));
+            limited.submit(outputs(offset + 1, "a"));
+            limited.submit(invalid(offset + 2));
+            limited.submit(Message.of(record(offset + 3, "x")).filtered());
+            while (this.producer.completeNext()) {
+                // every send acknowledged
+            }
+            limited.poll();
+        }
+        assertThat(this.next.submitted).hasSize(12);
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenFailsThePipelineNamingTheTopicAndCommitsWhatCameBefore() {
+        Message<List<ProducerRecord<byte[], byte[]>>> good = outputs(0, "a");
+        this.produce.submit(good);
+        this.produce.submit(invalid(1));
+        this.produce.submit(outputs(2, "a"));
+        this.producer.completeNext();
+        this.producer.errorNext(new org.apache.kafka.common.errors.TopicAuthorizationException("not allowed"));
+        this.producer.completeNext();
+        assertThatExceptionOfType(KafkaException.class).isThrownBy(this.produce::poll)
+            .withMessageContaining("The dead letter of in-0@1 could not be written to in-dlt")
+            .withMessageContaining("not allowed")
+            .withCauseInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+        assertThat(this.next.submitted).containsExactly(good);
+        assertThat(this.next.calls).containsSubsequence("close", "join");
+    }
+
+    private Produce limited(DeadLetterLimit limit) {
+        return new Produce(this.producer, new DeadLetters("in-dlt", "animals", "app-animals", limit).forClient(), 10,
+                this.listener, this.next);
+    }
+
+    private static Message<List<ProducerRecord<byte[], byte[]>>> invalid(long offset) {
+        return Message.of(record(offset, "x" + offset)).invalid(new InvalidMessage(InvalidMessage.Reason.INVALID_INPUT,
+                new IllegalArgumentException("bad " + offset)));
     }
 
     private static Message<List<ProducerRecord<byte[], byte[]>>> outputs(long offset, String... topics) {
