@@ -71,10 +71,24 @@ class KitAgreementIntegrationTests {
     @BeforeAll
     static void start() {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
+        // A starting broker points spring.embedded.kafka.brokers (and its broker-list property) at itself: put back
+        // the suite's shared broker, which the other sample tests use after this one.
+        kafka.brokerListProperty("millrace.kit-agreement.brokers");
+        String shared = System.getProperty("spring.embedded.kafka.brokers");
         kafka.brokerProperties(Map.of("auto.create.topics.enable", "false", "group.initial.rebalance.delay.ms", "0",
                 "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1",
                 "transaction.state.log.num.partitions", "4"));
-        kafka.afterPropertiesSet();
+        try {
+            kafka.afterPropertiesSet();
+        }
+        finally {
+            if (shared != null) {
+                System.setProperty("spring.embedded.kafka.brokers", shared);
+            }
+            else {
+                System.clearProperty("spring.embedded.kafka.brokers");
+            }
+        }
         kafka.addTopics(new NewTopic(ANIMALS, 1, (short) 1), new NewTopic(SENTENCES, 1, (short) 1),
                 // More partitions than its writer's input: the kit must follow the topic as it is.
                 new NewTopic("words", 3, (short) 1));
