@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 import jakarta.validation.Validator;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -65,13 +66,29 @@ public final class MillraceAutoConfiguration {
     @ConditionalOnMissingBean
     StreamManager streamManager(MillraceStreams streams, MillraceProperties properties, KafkaClients clients,
             ObjectProvider<RocksDbOptionsCustomizer> rocksDbCustomizers, ObjectProvider<TableListener> tableListeners,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock, ObjectProvider<ObservationRegistry> observationRegistry,
+            ListableBeanFactory beans) {
         String applicationId = streams.applicationId();
         return new StreamManager(streams.definitions(), streams.settings(), clients, applicationId,
                 properties.getTopics().isCreate(), clock.getIfUnique(Clock::systemUTC),
                 stateConfig(properties, applicationId, rocksDbCustomizers.orderedStream().toList(),
-                        tableListeners.orderedStream().toList()));
+                        tableListeners.orderedStream().toList()),
+                tracingOn(beans) ? observationRegistry.getIfUnique() : null);
     }
+
+    /**
+     * Whether Boot's tracing is on: a {@code Tracer} bean exists. Without one, Boot's observation registry only
+     * times observations, and observing every record would cost allocations for metrics Millrace already has.
+     */
+    static boolean tracingOn(ListableBeanFactory beans) {
+        ClassLoader classLoader = MillraceAutoConfiguration.class.getClassLoader();
+        if (!ClassUtils.isPresent(TRACER, classLoader)) {
+            return false;
+        }
+        return beans.getBeanNamesForType(ClassUtils.resolveClassName(TRACER, classLoader), true, false).length > 0;
+    }
+
+    private static final String TRACER = "io.micrometer.tracing.Tracer";
 
     private static StateConfig stateConfig(MillraceProperties properties, String applicationId,
             List<RocksDbOptionsCustomizer> customizers, List<TableListener> listeners) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -73,7 +74,26 @@ public final class StreamManager implements SmartLifecycle {
      */
     public StreamManager(Collection<StreamDefinition> definitions, Function<String, StreamSettings> settings,
             KafkaClients clients, String applicationId, boolean createTopics, Clock clock, StateConfig state) {
-        this.state = new StateResources(state);
+        this(definitions, settings, clients, applicationId, createTopics, clock, state, null);
+    }
+
+    /**
+     * Creates the manager, observing every record with a registry: each record's processing is an
+     * {@link io.micrometer.observation.Observation} ({@link io.millrace.streams.strategy.RecordObservation}) that
+     * continues the trace context of its headers and writes it into its outputs and dead letter.
+     * @param definitions the streams found at startup
+     * @param settings the settings of a stream, by name
+     * @param clients makes the Kafka clients
+     * @param applicationId prefix of consumer groups and changelog topics
+     * @param createTopics whether to create missing output, dead-letter and changelog topics
+     * @param clock the clock
+     * @param state where and how tables are kept
+     * @param observations the registry, {@code null} or {@link ObservationRegistry#NOOP} to observe nothing
+     */
+    public StreamManager(Collection<StreamDefinition> definitions, Function<String, StreamSettings> settings,
+            KafkaClients clients, String applicationId, boolean createTopics, Clock clock, StateConfig state,
+            ObservationRegistry observations) {
+        this.state = new StateResources(state, observations);
         this.settings = settings;
         this.clients = clients;
         this.applicationId = applicationId;

@@ -43,14 +43,18 @@ public final class Message<T> {
 
     private final long originOffset;
 
+    /** The record's observation when tracing is on, else {@code null}. */
+    private final RecordObservation observation;
+
     private Message(T payload, ConsumerRecord<byte[], byte[]> origin, Map<TopicPartition, Long> committable,
-            boolean filtered, InvalidMessage invalid, long startNanos) {
+            boolean filtered, InvalidMessage invalid, long startNanos, RecordObservation observation) {
         this.payload = payload;
         this.origin = origin;
         this.committable = committable;
         this.filtered = filtered;
         this.invalid = invalid;
         this.startNanos = startNanos;
+        this.observation = observation;
         this.originTopic = (origin != null) ? origin.topic() : null;
         this.originPartition = (origin != null) ? origin.partition() : -1;
         this.originOffset = (origin != null) ? origin.offset() : -1;
@@ -62,7 +66,19 @@ public final class Message<T> {
      * @return the message
      */
     public static Message<ConsumerRecord<byte[], byte[]>> of(ConsumerRecord<byte[], byte[]> record) {
-        return new Message<>(Objects.requireNonNull(record, "record"), record, null, false, null, System.nanoTime());
+        return observed(record, null);
+    }
+
+    /**
+     * A message for one consumed record, observed while it goes through the pipeline.
+     * @param record the consumed record
+     * @param observation the record's started observation, {@code null} when tracing is off
+     * @return the message
+     */
+    public static Message<ConsumerRecord<byte[], byte[]>> observed(ConsumerRecord<byte[], byte[]> record,
+            RecordObservation observation) {
+        return new Message<>(Objects.requireNonNull(record, "record"), record, null, false, null, System.nanoTime(),
+                observation);
     }
 
     /**
@@ -73,7 +89,7 @@ public final class Message<T> {
      * @return the message
      */
     public static <T> Message<T> of(T payload, Map<TopicPartition, Long> committable) {
-        return new Message<>(payload, null, Map.copyOf(committable), false, null, System.nanoTime());
+        return new Message<>(payload, null, Map.copyOf(committable), false, null, System.nanoTime(), null);
     }
 
     /**
@@ -117,6 +133,14 @@ public final class Message<T> {
     }
 
     /**
+     * The observation of the record this message came from.
+     * @return the observation, or {@code null} when tracing is off or for a message made of several records
+     */
+    public RecordObservation observation() {
+        return this.observation;
+    }
+
+    /**
      * The record this message came from.
      * @return the record, or {@code null} for a message made of several records
      */
@@ -143,7 +167,7 @@ public final class Message<T> {
      */
     public Message<T> withCommittable(Map<TopicPartition, Long> offsets) {
         return new Message<>(this.payload, this.origin, Map.copyOf(offsets), this.filtered, this.invalid,
-                this.startNanos);
+                this.startNanos, this.observation);
     }
 
     /**
@@ -185,7 +209,7 @@ public final class Message<T> {
      * @return a new message with the same offsets
      */
     public <U> Message<U> withPayload(U payload) {
-        return new Message<>(payload, this.origin, this.committable, false, null, this.startNanos);
+        return new Message<>(payload, this.origin, this.committable, false, null, this.startNanos, this.observation);
     }
 
     /**
@@ -194,7 +218,7 @@ public final class Message<T> {
      * @return a filtered message with the same offsets
      */
     public <U> Message<U> filtered() {
-        return new Message<>(null, this.origin, this.committable, true, null, this.startNanos);
+        return new Message<>(null, this.origin, this.committable, true, null, this.startNanos, this.observation);
     }
 
     /**
@@ -205,7 +229,7 @@ public final class Message<T> {
      */
     public <U> Message<U> invalid(InvalidMessage reason) {
         return new Message<>(null, this.origin, this.committable, false, Objects.requireNonNull(reason, "reason"),
-                this.startNanos);
+                this.startNanos, this.observation);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -18,6 +19,7 @@ import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
 import io.millrace.streams.strategy.ProcessingStrategy;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.strategy.RecordObservation;
 
 /**
  * The pipeline of one consumer client and the records around it: the strategy built for the current assignment,
@@ -26,6 +28,9 @@ import io.millrace.streams.strategy.ProcessingStrategyFactory;
  * {@link #busy()}.
  */
 final class ClientPipeline implements LoopPipeline {
+
+    private static final RuntimeException DROPPED = new IllegalStateException(
+            "the record was dropped from the buffer before the pipeline took it; it will be consumed again");
 
     private final Consumer<byte[], byte[]> consumer;
 
@@ -62,12 +67,33 @@ final class ClientPipeline implements LoopPipeline {
      */
     private volatile long busySince;
 
+    /** The registry records are observed with, {@code null} when tracing is off. */
+    private final ObservationRegistry observations;
+
+    private final String stream;
+
+    /** The buffer's head, rejected by the pipeline and submitted again later, with its started observation. */
+    private ConsumerRecord<byte[], byte[]> rejected;
+
+    private RecordObservation rejectedObservation;
+
     private int busyPartition;
 
     private long busyOffset;
 
     ClientPipeline(Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory, Duration shutdownTimeout,
             Clock clock, Runnable onBuilt) {
+        this(consumer, factory, shutdownTimeout, clock, onBuilt, null, null);
+    }
+
+    /**
+     * @param observations observes each record from here until {@code Produce} finishes it, {@code null} for none
+     * @param stream the stream's name, for the observations
+     */
+    ClientPipeline(Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory, Duration shutdownTimeout,
+            Clock clock, Runnable onBuilt, ObservationRegistry observations, String stream) {
+        this.observations = RecordObservation.enabled(observations) ? observations : null;
+        this.stream = stream;
         this.consumer = consumer;
         this.factory = factory;
         this.shutdownTimeout = shutdownTimeout;
@@ -133,7 +159,12 @@ final class ClientPipeline implements LoopPipeline {
                 this.busyPartition = record.partition();
                 this.busyOffset = record.offset();
                 try {
-                    this.strategy.submit(Message.of(record));
+                    if (this.observations == null) {
+                        this.strategy.submit(Message.of(record));
+                    }
+                    else {
+                        submitObserved(record);
+                    }
                 }
                 catch (MessageRejected ex) {
                     return;
@@ -144,6 +175,41 @@ final class ClientPipeline implements LoopPipeline {
         }
         finally {
             this.busySince = 0;
+        }
+    }
+
+    /** Submits a record with its observation, started once even if the pipeline rejects it and it comes again. */
+    private void submitObserved(ConsumerRecord<byte[], byte[]> record) {
+        RecordObservation observation;
+        if (record == this.rejected) {
+            observation = this.rejectedObservation;
+        }
+        else {
+            abandonRejected();
+            observation = RecordObservation.start(this.observations, this.stream, record);
+        }
+        this.rejected = null;
+        this.rejectedObservation = null;
+        try {
+            this.strategy.submit(Message.observed(record, observation));
+        }
+        catch (MessageRejected ex) {
+            this.rejected = record;
+            this.rejectedObservation = observation;
+            throw ex;
+        }
+        catch (RuntimeException ex) {
+            observation.abandon(ex);
+            throw ex;
+        }
+    }
+
+    /** Ends the observation of a rejected record that is dropped from the buffer. */
+    private void abandonRejected() {
+        if (this.rejectedObservation != null) {
+            this.rejectedObservation.abandon(DROPPED);
+            this.rejected = null;
+            this.rejectedObservation = null;
         }
     }
 
@@ -223,6 +289,7 @@ final class ClientPipeline implements LoopPipeline {
      */
     void reset(Collection<TopicPartition> leaving) {
         this.buffer.clear();
+        abandonRejected();
         this.progress.clear();
         for (TopicPartition partition : this.consumer.assignment()) {
             Long offset = this.resumeOffsets.get(partition);
@@ -237,6 +304,7 @@ final class ClientPipeline implements LoopPipeline {
     public void rewind(Map<TopicPartition, Long> offsets) {
         terminate();
         this.buffer.clear();
+        abandonRejected();
         this.progress.clear();
         offsets.forEach((partition, offset) -> {
             this.consumer.seek(partition, offset);

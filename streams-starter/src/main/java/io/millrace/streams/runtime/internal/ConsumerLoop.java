@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.strategy.ProcessingStrategyFactory;
+import io.millrace.streams.strategy.RecordObservation;
 import io.millrace.streams.table.internal.TableManager;
 
 /**
@@ -142,6 +144,20 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
     ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
             StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
             Producer<byte[], byte[]> transactionalProducer, Clock clock, IdleWindows idleWindows) {
+        this(input, consumer, factory, settings, stats, listener, tables, transactionalProducer, clock, idleWindows,
+                null, null);
+    }
+
+    /**
+     * Creates the loop, observing each record on its way through the pipeline.
+     * @param observations the registry each record is observed with ({@link RecordObservation}), {@code null} or
+     * {@link ObservationRegistry#NOOP} for none
+     * @param stream the stream's name, for the observations
+     */
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
+            Producer<byte[], byte[]> transactionalProducer, Clock clock, IdleWindows idleWindows,
+            ObservationRegistry observations, String stream) {
         this.input = input;
         this.idleWindows = (tables != null) ? idleWindows : null;
         this.consumer = consumer;
@@ -154,7 +170,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
         this.pipeline = new ClientPipeline(consumer, factory, settings.shutdownTimeout(), clock, () -> {
             applyPause(this.paused);
             publishView();
-        });
+        }, observations, stream);
         this.committer = (transactionalProducer != null)
                 ? new ExactlyOnceCommitter(new Transaction(transactionalProducer), consumer, this.pipeline,
                         this.tables, listener, stats, settings.commitInterval(), clock)

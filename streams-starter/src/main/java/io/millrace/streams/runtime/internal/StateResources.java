@@ -1,5 +1,6 @@
 package io.millrace.streams.runtime.internal;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,13 +10,16 @@ import io.millrace.streams.table.internal.store.StateDirectory;
 
 /**
  * The state directory and the RocksDB memory of the application, opened when a stream first needs them (a table,
- * or a transactional producer's stable id) and closed with the manager.
+ * or a transactional producer's stable id) and closed with the manager; and the registry its streams observe records
+ * with.
  */
 public final class StateResources implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(StateResources.class);
 
     private final StateConfig config;
+
+    private final ObservationRegistry observations;
 
     private StateDirectory directory;
 
@@ -26,11 +30,29 @@ public final class StateResources implements AutoCloseable {
      * @param config where and how tables are kept
      */
     public StateResources(StateConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * Creates the resources.
+     * @param config where and how tables are kept
+     * @param observations the registry every stream observes its records with, {@code null} for none
+     */
+    public StateResources(StateConfig config, ObservationRegistry observations) {
         this.config = config;
+        this.observations = observations;
     }
 
     public StateConfig config() {
         return this.config;
+    }
+
+    /**
+     * The registry every stream observes its records with.
+     * @return the registry, {@code null} if records are not observed
+     */
+    public ObservationRegistry observations() {
+        return this.observations;
     }
 
     public synchronized StateDirectory directory() {

@@ -161,7 +161,8 @@ final class StreamClients {
                 : null;
         return new ConsumerLoop(this.definition.input(), consumer,
                 new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()), this.settings,
-                resources.stats(), listener, tables, exactlyOnce() ? producer : null, this.clock, idleWindows);
+                resources.stats(), listener, tables, exactlyOnce() ? producer : null, this.clock, idleWindows,
+                this.state.observations(), this.definition.name());
     }
 
     /**

@@ -21,6 +21,7 @@ import io.millrace.streams.strategy.Message;
 import io.millrace.streams.strategy.MessageRejected;
 import io.millrace.streams.strategy.PipelineListener;
 import io.millrace.streams.strategy.ProcessingStrategy;
+import io.millrace.streams.strategy.RecordObservation;
 
 /**
  * Sends each message's records, or its original record to the dead-letter topic, and hands the message on once the
@@ -40,6 +41,10 @@ import io.millrace.streams.strategy.ProcessingStrategy;
  * aborts all the same, back to the last commit.
  */
 public final class Produce implements ProcessingStrategy<List<ProducerRecord<byte[], byte[]>>> {
+
+    /** Why the observations of the messages dropped by {@link #terminate()} end. */
+    private static final RuntimeException TERMINATED = new IllegalStateException(
+            "the pipeline was terminated before the record was finished; it will be consumed again");
 
     private final Producer<byte[], byte[]> producer;
 
@@ -134,6 +139,9 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
      */
     private KafkaException fail(KafkaException failure) {
         this.closed = true;
+        for (Pending entry : this.pending) {
+            entry.abandon(failure);
+        }
         try {
             this.next.close();
             this.next.join(Duration.ZERO);
@@ -166,6 +174,9 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
     @Override
     public void terminate() {
         this.closed = true;
+        for (Pending entry : this.pending) {
+            entry.abandon(TERMINATED);
+        }
         this.pending.clear();
         this.next.terminate();
     }
@@ -198,6 +209,10 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
         }
 
         void send(List<ProducerRecord<byte[], byte[]>> records) {
+            RecordObservation observation = this.message.observation();
+            if (observation != null) {
+                observation.sending(records);
+            }
             this.outstanding = records.size();
             for (ProducerRecord<byte[], byte[]> record : records) {
                 sendOne(record);
@@ -208,7 +223,12 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
             this.deadLettering = true;
             this.failure = null;
             this.outstanding = 1;
-            sendOne(Produce.this.deadLetters.record(this.message.origin(), invalid));
+            ProducerRecord<byte[], byte[]> deadLetter = Produce.this.deadLetters.record(this.message.origin(), invalid);
+            RecordObservation observation = this.message.observation();
+            if (observation != null) {
+                observation.sending(List.of(deadLetter));
+            }
+            sendOne(deadLetter);
         }
 
         private void sendOne(ProducerRecord<byte[], byte[]> record) {
@@ -296,6 +316,17 @@ public final class Produce implements ProcessingStrategy<List<ProducerRecord<byt
                 }
             }
             listener.onCompleted(this.message);
+            RecordObservation observation = this.message.observation();
+            if (observation != null) {
+                observation.stop(this.message.invalid());
+            }
+        }
+
+        void abandon(RuntimeException reason) {
+            RecordObservation observation = this.message.observation();
+            if (observation != null) {
+                observation.abandon(reason);
+            }
         }
     }
 }

@@ -75,6 +75,10 @@ public final class Reduce<T, A> extends EmittingStep<T, A> {
             this.open = true;
         }
         this.offsets.putAll(message.committable());
+        if (message.observation() != null) {
+            // Folded into an aggregate made of many records: the record's own observation ends here.
+            message.observation().stop(null);
+        }
         if (message.hasPayload()) {
             this.value = this.accumulator.apply(this.value, message.payload());
             this.size++;
