@@ -37,12 +37,26 @@ public final class ContextTable<K, V> implements Table<K, V> {
     }
 
     private TablePartition current() {
-        int partition = this.partition.getAsInt();
-        if (partition < 0) {
-            throw new IllegalStateException("Table '" + this.definition.name()
-                    + "' is reachable only while a record is processed: it is partitioned like the input");
+        return current(this.tables, "Table '" + this.definition.name() + "'", this.definition, this.partition);
+    }
+
+    /**
+     * The partition of a table that the record in hand reads and writes.
+     * @param tables the stream's tables in this instance
+     * @param what names the table in the message
+     * @param definition the table
+     * @param partition the input partition of the record in hand, {@code -1} if none
+     * @return the partition
+     * @throws IllegalStateException if no record is in hand
+     */
+    static TablePartition current(Tables tables, String what, TableDefinition<?, ?> definition,
+            IntSupplier partition) {
+        int current = partition.getAsInt();
+        if (current < 0) {
+            throw new IllegalStateException(what
+                    + " is reachable only while a record is processed: it is partitioned like the input");
         }
-        return this.tables.partition(this.definition.name(), partition);
+        return tables.partition(definition.name(), current);
     }
 
     @Override

@@ -49,12 +49,8 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
     }
 
     private TablePartition current() {
-        int partition = this.partition.getAsInt();
-        if (partition < 0) {
-            throw new IllegalStateException("Windowed table '" + this.definition.name()
-                    + "' is reachable only while a record is processed: it is partitioned like the input");
-        }
-        return this.tables.partition(this.definition.name(), partition);
+        return ContextTable.current(this.tables, "Windowed table '" + this.definition.name() + "'", this.definition,
+                this.partition);
     }
 
     @Override

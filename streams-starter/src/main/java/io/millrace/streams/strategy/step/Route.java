@@ -203,18 +203,28 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
     }
 
     /** Moves the stream time of windowed tables and routes the windows that closed to their outputs. */
-    @SuppressWarnings({ "unchecked", "rawtypes" })
     private static <I> void closed(List<Output<I, ?>> outputs, RetryPolicy retry,
             ConsumerRecord<byte[], byte[]> origin, WorkerContext context,
             List<ProducerRecord<byte[], byte[]>> records) {
         WindowClosing.close(context.tables(), origin.partition(), context.eventTime(), context.writes(),
-                (table, window, key) -> {
-                    for (Output<I, ?> output : outputs) {
-                        if (table.name().equals(output.closedWindowsOf())) {
-                            emit((Output) output, window, key, origin, context, retry, records);
-                        }
-                    }
-                });
+                toOutputs(outputs, retry, origin, context, records));
+    }
+
+    /**
+     * Hands each closed window to the outputs that take its table's closed windows.
+     * @param origin the record that closed it, {@code null} for a quiet partition's closing
+     */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static <I> WindowClosing.ClosedWindows toOutputs(List<Output<I, ?>> outputs, RetryPolicy retry,
+            ConsumerRecord<byte[], byte[]> origin, WorkerContext context,
+            List<ProducerRecord<byte[], byte[]>> records) {
+        return (table, window, key) -> {
+            for (Output<I, ?> output : outputs) {
+                if (table.name().equals(output.closedWindowsOf())) {
+                    emit((Output) output, window, key, origin, context, retry, records);
+                }
+            }
+        };
     }
 
     /**
@@ -254,17 +264,10 @@ public final class Route<I> extends ForwardingStep<I, List<ProducerRecord<byte[]
         }
     }
 
-    @SuppressWarnings({ "unchecked", "rawtypes" })
     private static <I> void closedIdle(List<Output<I, ?>> outputs, RetryPolicy retry, int partition, long now,
             long idleMillis, WorkerContext context, List<ProducerRecord<byte[], byte[]>> records) {
         WindowClosing.closeIdle(context.tables(), partition, now, idleMillis, context.writes(),
-                (table, window, key) -> {
-                    for (Output<I, ?> output : outputs) {
-                        if (table.name().equals(output.closedWindowsOf())) {
-                            emit((Output) output, window, key, null, context, retry, records);
-                        }
-                    }
-                });
+                toOutputs(outputs, retry, null, context, records));
     }
 
     private static String tooLarge(List<ProducerRecord<byte[], byte[]>> records, TableWrites writes,

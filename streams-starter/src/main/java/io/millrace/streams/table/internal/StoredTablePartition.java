@@ -46,6 +46,9 @@ public final class StoredTablePartition implements TablePartition {
     /** Marks a key deleted in {@link #uncommitted}; compared by identity. */
     private static final byte[] TOMBSTONE = new byte[0];
 
+    /** The lowest key in unsigned byte order: a range from it is the whole partition. */
+    private static final byte[] FIRST_KEY = new byte[0];
+
     private final TableDefinition<?, ?> definition;
 
     private final Clock clock;
@@ -348,26 +351,7 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public void forEach(BiConsumer<byte[], byte[]> action) {
-        if (this.uncommitted.isEmpty()) {
-            try (KeyValueIterator entries = this.store.all()) {
-                entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
-            }
-            return;
-        }
-        Map<byte[], byte[]> overlay = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
-        overlay.putAll(this.uncommitted);
-        try (KeyValueIterator entries = this.store.all()) {
-            entries.forEachRemaining((entry) -> {
-                if (!overlay.containsKey(entry.key())) {
-                    overlay.put(entry.key(), entry.value());
-                }
-            });
-        }
-        overlay.forEach((key, value) -> {
-            if (value != TOMBSTONE) {
-                action.accept(key, value);
-            }
-        });
+        range(FIRST_KEY, null, action);
     }
 
     /**
