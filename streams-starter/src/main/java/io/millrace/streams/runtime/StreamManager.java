@@ -21,6 +21,7 @@ import io.millrace.streams.runtime.internal.StateResources;
 import io.millrace.streams.runtime.internal.StreamPublisher;
 import io.millrace.streams.runtime.internal.Runner;
 import io.millrace.streams.strategy.Delivery;
+import io.millrace.streams.table.LocalTables;
 
 /**
  * The one registry of streams: it starts and stops them with the application, adds and removes them at runtime,
@@ -313,6 +314,36 @@ public final class StreamManager implements SmartLifecycle {
     public List<StreamStats> stageStats(String name) {
         Runner runner = runner(name);
         return (runner != null) ? runner.stageStats() : List.of();
+    }
+
+    /**
+     * This instance's partitions of a stream's tables, for queries.
+     * @param name the stream
+     * @return the tables, empty if there is no such stream, it has no tables or it does not run
+     */
+    public Optional<LocalTables> localTables(String name) {
+        Runner runner = runner(name);
+        return Optional.ofNullable((runner != null) ? runner.localTables() : null);
+    }
+
+    /**
+     * Which instance owns which partition of a stream's tables, as its group's last assignment said: known only with
+     * queries on ({@link #advertiseQueries}).
+     * @param name the stream
+     * @return the owners, {@link PartitionOwners#UNKNOWN} if not known
+     */
+    public PartitionOwners owners(String name) {
+        Runner runner = runner(name);
+        return (runner != null) ? runner.owners() : PartitionOwners.UNKNOWN;
+    }
+
+    /**
+     * Turns queries on: streams with tables advertise where this instance answers queries to the other members of
+     * their groups, and learn where the others answer ({@link #owners}). Call before {@link #start()}.
+     * @param url this instance's advertised URL, asked each time a consumer joins its group
+     */
+    public void advertiseQueries(java.util.function.Supplier<String> url) {
+        this.state.queryUrl(url);
     }
 
     /**

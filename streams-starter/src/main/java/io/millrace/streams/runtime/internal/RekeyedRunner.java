@@ -9,11 +9,13 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.PartitionOwners;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamState;
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.runtime.StreamView;
+import io.millrace.streams.table.LocalTables;
 
 /**
  * Runs a re-keyed stream as two {@link StreamRunner}s under the stream's name and settings. Stage 1 reads the input
@@ -92,6 +94,16 @@ final class RekeyedRunner implements Runner {
     public void stop() {
         CompletableFuture.allOf(CompletableFuture.runAsync(this.first::stop),
                 CompletableFuture.runAsync(this.second::stop)).join();
+    }
+
+    @Override
+    public LocalTables localTables() {
+        return this.second.localTables();
+    }
+
+    @Override
+    public PartitionOwners owners() {
+        return this.second.owners();
     }
 
     @Override

@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.util.List;
 
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.PartitionOwners;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamState;
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.runtime.StreamView;
+import io.millrace.streams.table.LocalTables;
 
 /**
  * What the {@code StreamManager} runs per stream: a {@link StreamRunner}, or a {@link RekeyedRunner} (two
@@ -65,6 +67,18 @@ public interface Runner {
      * @param pause whether to pause
      */
     void pause(boolean pause);
+
+    /**
+     * This instance's partitions of the stream's tables (those of its last stage), for queries.
+     * @return the tables, {@code null} while the stream does not run or has no tables
+     */
+    LocalTables localTables();
+
+    /**
+     * Which instance owns which partition of the stream's tables, as the group's last assignment said.
+     * @return the owners, {@link PartitionOwners#UNKNOWN} while queries are off or before the first assignment
+     */
+    PartitionOwners owners();
 
     /**
      * What the endpoint shows of the stream. Any thread.

@@ -21,6 +21,9 @@ public final class StateResources implements AutoCloseable {
 
     private final ObservationRegistry observations;
 
+    /** Where this instance answers queries, {@code null} when queries are off. */
+    private volatile java.util.function.Supplier<String> queryUrl;
+
     private StateDirectory directory;
 
     private RocksDbResources rocksDb;
@@ -53,6 +56,23 @@ public final class StateResources implements AutoCloseable {
      */
     public ObservationRegistry observations() {
         return this.observations;
+    }
+
+    /**
+     * Where this instance answers queries, advertised to the other members of each group with tables.
+     * @return the URL's supplier (asked at every join), or {@code null} when queries are off
+     */
+    public java.util.function.Supplier<String> queryUrl() {
+        return this.queryUrl;
+    }
+
+    /**
+     * Turns queries on: from now on streams with tables advertise the URL in their groups and hear the owners of
+     * their partitions. Set before the streams start.
+     * @param queryUrl the URL's supplier, asked at every join
+     */
+    public void queryUrl(java.util.function.Supplier<String> queryUrl) {
+        this.queryUrl = queryUrl;
     }
 
     public synchronized StateDirectory directory() {

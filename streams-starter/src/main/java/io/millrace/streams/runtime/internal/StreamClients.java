@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.Producer;
 
 import io.millrace.streams.runtime.Guarantee;
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.PartitionOwners;
 import io.millrace.streams.runtime.StateConfig;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamResources;
@@ -135,12 +136,17 @@ final class StreamClients {
         int standbyReplicas = (tables != null) ? this.state.config().standbyReplicas() : 0;
         String clientId = clientId(index, tables);
         Map<String, Object> consumerOverrides = new HashMap<>(this.settings.consumer());
-        if (standbyReplicas > 0) {
+        java.util.function.Supplier<String> queryUrl = this.state.queryUrl();
+        if (tables != null && (standbyReplicas > 0 || queryUrl != null)) {
             Object member = clientId;
             consumerOverrides.put("partition.assignment.strategy", StandbyAssignor.class.getName());
             consumerOverrides.put(StandbyAssignor.REPLICAS_CONFIG, standbyReplicas);
             consumerOverrides.put(StandbyAssignor.LISTENER_CONFIG,
                     (StandbyAssignor.Listener) (standbys, actives) -> tables.standbys(member, standbys, actives));
+            if (queryUrl != null) {
+                consumerOverrides.put(StandbyAssignor.QUERY_URL_CONFIG, queryUrl);
+                consumerOverrides.put(StandbyAssignor.OWNERS_LISTENER_CONFIG, resources.owners());
+            }
         }
         if (exactlyOnce()) {
             // Read only what upstream transactions committed.
@@ -189,7 +195,9 @@ final class StreamClients {
      * {@link DeadLetters#forClient() own copy}
      * @param recordLimits the largest record each topic takes
      * @param stats the stream's counters
+     * @param owners hears which instance owns which partition, after each assignment (when queries are on)
      */
-    record Shared(TableManager tables, DeadLetters deadLetters, RecordLimits recordLimits, StreamStats stats) {
+    record Shared(TableManager tables, DeadLetters deadLetters, RecordLimits recordLimits, StreamStats stats,
+            java.util.function.Consumer<PartitionOwners> owners) {
     }
 }

@@ -16,12 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.runtime.KafkaClients;
+import io.millrace.streams.runtime.PartitionOwners;
 import io.millrace.streams.runtime.StreamDefinition;
 import io.millrace.streams.runtime.StreamSettings;
 import io.millrace.streams.runtime.StreamState;
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.runtime.StreamView;
 import io.millrace.streams.strategy.DeadLetters;
+import io.millrace.streams.table.LocalTables;
 import io.millrace.streams.table.TablePartitionView;
 import io.millrace.streams.table.internal.TableManager;
 
@@ -50,6 +52,12 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
 
     /** The stream's tables while it runs, {@code null} without tables or when stopped. */
     private volatile TableManager tables;
+
+    /** Who owns which partition, as the group's last assignment said (queries on). */
+    private volatile PartitionOwners owners = PartitionOwners.UNKNOWN;
+
+    /** How many partitions the input topic has, {@code 0} until it was found. */
+    private volatile int inputPartitions;
 
     private final StreamStats stats = new StreamStats();
 
@@ -167,6 +175,7 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
             if (partitions.isEmpty() || !this.topics.provision(partitions.getAsInt(), stopped)) {
                 return;
             }
+            this.inputPartitions = partitions.getAsInt();
             startLoops(stopped);
         }
         catch (RuntimeException ex) {
@@ -197,7 +206,7 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
             StreamClients.Shared shared = new StreamClients.Shared(tables,
                     new DeadLetters(deadLetterTopic(), name(), this.clients.groupId(),
                             this.settings.deadLetterLimit()),
-                    this.topics.recordLimits(this.settings.producer()), this.stats);
+                    this.topics.recordLimits(this.settings.producer()), this.stats, this::ownersAssigned);
             for (int i = 0; i < this.settings.concurrency(); i++) {
                 ConsumerLoop loop = this.clients.loop(i, shared, this, undo);
                 loop.requestPause(this.pauseRequested);
@@ -256,9 +265,10 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
         }
         TableManager tables = this.tables;
         if (tables != null) {
-            tables.close();
             this.tables = null;
+            tables.close();
         }
+        this.owners = PartitionOwners.UNKNOWN;
         if (this.purger != null) {
             this.purger.flush();
         }
@@ -372,6 +382,27 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
                 this.definition.outputTopics(), view.state(), view.error(), view.consumed(), view.processed(),
                 view.filtered(), view.deadLettered(), view.produced(), view.inFlight(), view.lag(),
                 view.partitions());
+    }
+
+    private synchronized void ownersAssigned(PartitionOwners assigned) {
+        this.owners = PartitionOwners.next(this.owners, assigned);
+    }
+
+    @Override
+    public LocalTables localTables() {
+        return this.tables;
+    }
+
+    @Override
+    public PartitionOwners owners() {
+        PartitionOwners assigned = this.owners;
+        int partitions = this.inputPartitions;
+        if (assigned.partitions() == 0 && partitions > 0 && this.tables != null) {
+            // Queries off, or before the first assignment: the partitions are known, their owners are not.
+            List<String> none = java.util.Collections.nCopies(partitions, null);
+            return new PartitionOwners(partitions, none, java.util.Collections.nCopies(partitions, List.of()), 0);
+        }
+        return assigned;
     }
 
     public List<TablePartitionView> tableViews() {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -380,6 +381,58 @@ public final class StoredTablePartition implements TablePartition {
                 action.accept(key, value);
             }
         });
+    }
+
+    /**
+     * A key's value for a reader on another thread (a query): under {@code exactly-once} only what committed
+     * transactions wrote, never the open transaction's writes, which may abort; under {@code at-least-once} the
+     * finished records' writes too, as {@link #get} reads them.
+     * @param key the encoded key
+     * @return the encoded value, or {@code null}
+     * @throws IllegalStateException if the store was closed meanwhile
+     */
+    public byte[] readCommitted(byte[] key) {
+        return this.exactlyOnce ? this.store.get(key) : get(key);
+    }
+
+    /**
+     * Up to {@code limit} entries after a key, in key order, for a reader on another thread (a query): what
+     * {@link #readCommitted} would read of each key. The store's iterator is closed before this returns.
+     * @param after the key to start after, {@code null} to start at the first key
+     * @param to the key to stop before, {@code null} for the end
+     * @param limit the most entries
+     * @return the entries
+     * @throws IllegalStateException if the store was closed meanwhile
+     */
+    public List<KeyValue> readCommitted(byte[] after, byte[] to, int limit) {
+        byte[] from = (after != null) ? Arrays.copyOf(after, after.length + 1) : FIRST_KEY;
+        // Copied before the store is read: a batch moves entries from the buffer to the store (store first), so an
+        // entry missing from this copy is in the store's iterator, and one in the copy is read from the copy.
+        Iterator<Map.Entry<byte[], byte[]>> pending = this.exactlyOnce ? java.util.Collections.emptyIterator()
+                : new ArrayList<>(((to != null) ? this.uncommitted.subMap(from, true, to, false)
+                        : this.uncommitted.tailMap(from, true)).entrySet()).iterator();
+        List<KeyValue> found = new ArrayList<>(Math.min(limit, 1024));
+        try (KeyValueIterator stored = this.store.range(from, to)) {
+            KeyValue nextStored = stored.hasNext() ? stored.next() : null;
+            Map.Entry<byte[], byte[]> nextPending = pending.hasNext() ? pending.next() : null;
+            while (found.size() < limit && (nextStored != null || nextPending != null)) {
+                int order = (nextStored == null) ? 1 : (nextPending == null) ? -1
+                        : Arrays.compareUnsigned(nextStored.key(), nextPending.getKey());
+                if (order < 0) {
+                    found.add(nextStored);
+                    nextStored = stored.hasNext() ? stored.next() : null;
+                    continue;
+                }
+                if (nextPending.getValue() != TOMBSTONE) {
+                    found.add(new KeyValue(nextPending.getKey(), nextPending.getValue()));
+                }
+                if (order == 0) {
+                    nextStored = stored.hasNext() ? stored.next() : null;
+                }
+                nextPending = pending.hasNext() ? pending.next() : null;
+            }
+        }
+        return found;
     }
 
     /**
