@@ -41,7 +41,7 @@ class ArchitectureTests {
         .resideInAPackage("..runtime..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("..autoconfigure..", "..actuate..", "..health..", "..metrics..", "..ingress..");
+        .resideInAnyPackage("..autoconfigure..", "..actuate..", "..health..", "..metrics..", "..ingress..", "..query..");
 
     @ArchTest
     static final ArchRule onlyTheAutoConfigurationDependsOnTheAutoConfiguration = noClasses().that()

@@ -164,12 +164,36 @@ class QueriesIntegrationTests {
             }
         }
 
-        // The owners: every partition owned by one of the three.
+        // The owners: every partition owned by one of the three, its standby on another.
         JsonNode owners = json.readTree(get(urls.get(1), "/streams/tally/owners").body());
         assertThat(owners.path("partitions")).hasSize(PARTITIONS);
         for (JsonNode partition : owners.path("partitions")) {
             assertThat(urls).contains(partition.path("owner").asString());
+            assertThat(partition.path("standbys")).hasSize(1);
+            assertThat(partition.path("standbys").get(0).asString()).isIn(urls)
+                .isNotEqualTo(partition.path("owner").asString());
         }
+
+        // Standby reads: an instance that keeps a standby copy of a key's partition answers from it when asked to.
+        for (String url : urls) {
+            QueryableTable<String, Long> tallies = queries(url).table("tally", "tallies", String.class, Long.class);
+            for (Map.Entry<String, Long> entry : expected.entrySet()) {
+                int partition = tallies.partitionOf(entry.getKey());
+                if (tallies.owners().standbys(partition).contains(url)) {
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                            tallies.get(entry.getKey(), ReadFrom.ACTIVE_OR_STANDBY)).contains(entry.getValue()));
+                    try {
+                        tallies.get(entry.getKey());
+                        throw new AssertionError("a standby answered a read that asked for the owner");
+                    }
+                    catch (QueryUnavailableException ex) {
+                        assertThat(ex.getMessage()).contains("standby");
+                    }
+                }
+            }
+        }
+        assertThat(get(urls.get(0), "/streams/tally/tables/tallies/" + "k".repeat(5000)).statusCode())
+            .isEqualTo(400);
     }
 
     @Test
@@ -328,7 +352,8 @@ class QueriesIntegrationTests {
             .run("--server.port=0", "--spring.kafka.bootstrap-servers=" + TestKafka.brokers(),
                     "--millrace.application-id=" + applicationId, "--millrace.queries.enabled=true",
                     "--millrace.state-dir=" + this.state.resolve(applicationId + "-" + index),
-                    "--millrace.streams.tally.guarantee=exactly-once", "--test.input=" + input,
+                    "--millrace.streams.tally.guarantee=exactly-once", "--millrace.tables.standby-replicas=1",
+                    "--test.input=" + input,
                     "--test.output=" + input + "-out", "--spring.jmx.enabled=false");
         this.instances.add(context);
         return context;

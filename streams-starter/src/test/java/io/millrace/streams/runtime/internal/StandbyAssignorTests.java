@@ -70,6 +70,46 @@ class StandbyAssignorTests {
         assertThat(StandbyAssignor.decode(null)).isEmpty();
     }
 
+    @Test
+    void ownersTravelAfterTheStandbysAndOldReadersStillReadTheStandbys() {
+        Map<String, Assignment> actives = Map.of("a" + UUID_A, assignment(0, 2), "b" + UUID_B, assignment(1));
+        Map<String, List<Integer>> standbys = Map.of("b" + UUID_B, List.of(0, 2), "a" + UUID_A, List.of(1));
+        Map<String, String> urls = Map.of("a" + UUID_A, "http://a:8080", "b" + UUID_B, "http://b:8080");
+        byte[] owners = StandbyAssignor.encodeOwners(4, actives, standbys, urls);
+        java.nio.ByteBuffer data = StandbyAssignor.encode(List.of(0, 2), owners);
+
+        assertThat(StandbyAssignor.decode(data)).isEqualTo(Set.of(0, 2));
+        io.millrace.streams.runtime.PartitionOwners decoded = StandbyAssignor.decodeOwners(data);
+        assertThat(decoded.partitions()).isEqualTo(4);
+        assertThat(decoded.owner(0)).isEqualTo("http://a:8080");
+        assertThat(decoded.owner(1)).isEqualTo("http://b:8080");
+        assertThat(decoded.owner(2)).isEqualTo("http://a:8080");
+        // Between the rounds of a cooperative rebalance a partition may have no owner.
+        assertThat(decoded.owner(3)).isNull();
+        assertThat(decoded.standbys(0)).containsExactly("http://b:8080");
+        assertThat(decoded.standbys(1)).containsExactly("http://a:8080");
+        assertThat(decoded.standbys(3)).isEmpty();
+        // Data without owners (another version, or queries off) reads as none.
+        assertThat(StandbyAssignor.decodeOwners(StandbyAssignor.encode(List.of(1)))).isNull();
+        assertThat(StandbyAssignor.decodeOwners(null)).isNull();
+    }
+
+    @Test
+    void aMemberAdvertisesItsUrlAfterTheStickyAssignorsUserData() {
+        StandbyAssignor assignor = new StandbyAssignor();
+        assignor.configure(Map.of(StandbyAssignor.QUERY_URL_CONFIG,
+                (java.util.function.Supplier<String>) () -> "http://host-\u00e9:8080"));
+        java.nio.ByteBuffer data = assignor.subscriptionUserData(Set.of("in"));
+        assertThat(StandbyAssignor.advertisedUrl(data)).isEqualTo("http://host-\u00e9:8080");
+        // The sticky assignor's generation stays first, where it reads it.
+        assertThat(data.getInt(0)).isEqualTo(-1);
+
+        StandbyAssignor silent = new StandbyAssignor();
+        silent.configure(Map.of());
+        assertThat(StandbyAssignor.advertisedUrl(silent.subscriptionUserData(Set.of("in")))).isNull();
+        assertThat(StandbyAssignor.advertisedUrl(java.nio.ByteBuffer.allocate(4))).isNull();
+    }
+
     private static Assignment assignment(int... partitions) {
         return new Assignment(IntStream.of(partitions).mapToObj((p) -> new TopicPartition("in", p)).toList());
     }

@@ -355,6 +355,60 @@ class TablePartitionTests {
         assertThat(Checkpoint.read(dir)).isEmpty();
     }
 
+    @Test
+    void queriesUnderExactlyOnceReadOnlyWhatCommittedTransactionsWrote() {
+        InMemoryStore store = new InMemoryStore();
+        store.put(utf8("pear"), utf8("7"));
+        store.put(utf8("plum"), utf8("3"));
+        StoredTablePartition partition = memory(store, true);
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1")), new KeyValue(utf8("pear"), null),
+                new KeyValue(utf8("plum"), utf8("4"))));
+
+        // The open transaction's writes are the processor's, not the queries'.
+        assertThat(partition.readCommitted(utf8("apple"))).isNull();
+        assertThat(text(partition.readCommitted(utf8("pear")))).isEqualTo("7");
+        assertThat(read(partition, null, 10)).containsExactly("pear=7", "plum=3");
+        partition.abort();
+        assertThat(read(partition, null, 10)).containsExactly("pear=7", "plum=3");
+
+        partition.apply(List.of(new KeyValue(utf8("apple"), utf8("1")), new KeyValue(utf8("pear"), null)));
+        partition.commit();
+        assertThat(text(partition.readCommitted(utf8("apple")))).isEqualTo("1");
+        assertThat(partition.readCommitted(utf8("pear"))).isNull();
+        assertThat(read(partition, null, 10)).containsExactly("apple=1", "plum=3");
+    }
+
+    @Test
+    void queriesUnderAtLeastOnceReadFinishedWritesOverTheStoreInKeyOrderAfterAKeyUpToALimit() {
+        InMemoryStore store = new InMemoryStore();
+        for (String fruit : List.of("apple", "cherry", "fig", "kiwi", "pear")) {
+            store.put(utf8(fruit), utf8("1"));
+        }
+        StoredTablePartition partition = memory(store, false);
+        partition.apply(List.of(new KeyValue(utf8("banana"), utf8("2")), new KeyValue(utf8("cherry"), null),
+                new KeyValue(utf8("fig"), utf8("3")), new KeyValue(utf8("zucchini"), utf8("4"))));
+
+        assertThat(text(partition.readCommitted(utf8("banana")))).isEqualTo("2");
+        assertThat(partition.readCommitted(utf8("cherry"))).isNull();
+        assertThat(read(partition, null, 100)).containsExactly("apple=1", "banana=2", "fig=3", "kiwi=1", "pear=1",
+                "zucchini=4");
+        assertThat(read(partition, null, 3)).containsExactly("apple=1", "banana=2", "fig=3");
+        // After a key (exclusive), whether or not it exists, and past a deleted one.
+        assertThat(read(partition, "banana", 2)).containsExactly("fig=3", "kiwi=1");
+        assertThat(read(partition, "c", 2)).containsExactly("fig=3", "kiwi=1");
+        assertThat(read(partition, "pear", 5)).containsExactly("zucchini=4");
+        assertThat(read(partition, "zucchini", 5)).isEmpty();
+        partition.commit();
+        assertThat(read(partition, "banana", 2)).containsExactly("fig=3", "kiwi=1");
+    }
+
+    private static List<String> read(StoredTablePartition partition, String after, int limit) {
+        List<String> seen = new ArrayList<>();
+        partition.readCommitted((after != null) ? utf8(after) : null, null, limit)
+            .forEach((entry) -> seen.add(text(entry.key()) + "=" + text(entry.value())));
+        return seen;
+    }
+
     private StoredTablePartition memory(InMemoryStore store, boolean exactlyOnce) {
         StoredTablePartition partition = new StoredTablePartition(COUNTS, CHANGELOG, 0, store, 0, exactlyOnce);
         partition.role(Role.ACTIVE);
