@@ -139,7 +139,10 @@ final class StreamClients {
         java.util.function.Supplier<String> queryUrl = this.state.queryUrl();
         if (tables != null && (standbyReplicas > 0 || queryUrl != null)) {
             Object member = clientId;
-            consumerOverrides.put("partition.assignment.strategy", StandbyAssignor.class.getName());
+            // Kafka's own as a fallback: while a rolling restart turns standbys or queries on, members that do not
+            // have them yet still share a protocol with those that do (the group uses this one once all have it).
+            consumerOverrides.put("partition.assignment.strategy", StandbyAssignor.class.getName() + ","
+                    + org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
             consumerOverrides.put(StandbyAssignor.REPLICAS_CONFIG, standbyReplicas);
             consumerOverrides.put(StandbyAssignor.LISTENER_CONFIG,
                     (StandbyAssignor.Listener) (standbys, actives) -> tables.standbys(member, standbys, actives));
