@@ -30,6 +30,7 @@ import io.millrace.streams.runtime.PartitionOwners;
 import io.millrace.streams.runtime.StreamManager;
 import io.millrace.streams.schema.SchemaException;
 import io.millrace.streams.table.KeyValue;
+import io.millrace.streams.table.LocalTables;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.WindowKeys;
 
@@ -171,7 +172,7 @@ public class QueryHandler {
                 // Another instance's share of a page: only partitions that answer here, or 503.
                 List<Integer> partitions = Arrays.stream(asked.get().split(",")).map(String::trim)
                     .map(Integer::valueOf).toList();
-                TableReads.Page page = reads.scan(partitions, after, limit, standby);
+                TableReads.Page page = reads.scan(partitions, from(after), null, limit, standby);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("entries", rows(reads.definition(), page.entries(), true));
                 body.put("more", page.more());
@@ -206,7 +207,7 @@ public class QueryHandler {
         List<Row> rows = new ArrayList<>();
         boolean more = false;
         if (!local.isEmpty()) {
-            TableReads.Page page = reads.scan(local, after, limit, standby);
+            TableReads.Page page = reads.scan(local, from(after), null, limit, standby);
             more = page.more();
             for (Map<String, Object> row : rows(reads.definition(), page.entries(), true)) {
                 rows.add(new Row(cursor((String) row.remove("cursor")), row));
@@ -373,6 +374,10 @@ public class QueryHandler {
         catch (NumberFormatException ex) {
             throw new IllegalArgumentException("'" + name + "' must be a number, not " + quote(value.get()));
         }
+    }
+
+    private static byte[] from(byte[] after) {
+        return (after != null) ? LocalTables.after(after) : null;
     }
 
     private static String cursor(byte[] key) {

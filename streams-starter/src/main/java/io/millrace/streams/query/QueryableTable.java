@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.millrace.streams.runtime.PartitionOwners;
 import io.millrace.streams.table.KeyValue;
+import io.millrace.streams.table.LocalTables;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.Window;
 import io.millrace.streams.table.Windowed;
@@ -115,12 +116,29 @@ public final class QueryableTable<K, V> {
      * @return the entries
      */
     public List<Map.Entry<K, V>> scan(K after, int limit, ReadFrom from) {
+        return read((after != null) ? LocalTables.after(encodeKey(after)) : null, null, limit, from);
+    }
+
+    /**
+     * Up to {@code limit} entries of this instance's partitions of a plain table whose keys are in a range, in the
+     * order of their encoded keys (for text keys: UTF-8 byte order).
+     * @param from the first key, inclusive, {@code null} for the lowest
+     * @param to the key to stop before, {@code null} for the end
+     * @param limit the most entries, at least 1
+     * @param readFrom which copies may answer: the partitions this instance owns, or those it keeps as standbys too
+     * @return the entries
+     */
+    public List<Map.Entry<K, V>> range(K from, K to, int limit, ReadFrom readFrom) {
+        return read((from != null) ? encodeKey(from) : null, (to != null) ? encodeKey(to) : null, limit, readFrom);
+    }
+
+    private List<Map.Entry<K, V>> read(byte[] from, byte[] to, int limit, ReadFrom readFrom) {
         requirePlain();
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
-        TableReads.Page page = this.reads.scan(this.reads.localPartitions(from.standby()), (after != null) ? encodeKey(after) : null, limit,
-                from.standby());
+        TableReads.Page page = this.reads.scan(this.reads.localPartitions(readFrom.standby()), from, to, limit,
+                readFrom.standby());
         List<Map.Entry<K, V>> entries = new ArrayList<>(page.entries().size());
         for (KeyValue entry : page.entries()) {
             entries.add(Map.entry(this.definition.keySchema().decode(entry.key()),

@@ -136,20 +136,21 @@ final class TableReads {
     }
 
     /**
-     * Up to {@code limit} entries of some partitions here, merged in key order (for a windowed table: window start,
-     * then key), after a key.
+     * Up to {@code limit} entries of some partitions here in a key range, merged in key order (for a windowed table:
+     * window start, then key).
      * @param partitions the partitions
-     * @param after the encoded key to start after, {@code null} for the first
+     * @param from the first encoded key, {@code null} for the lowest
+     * @param to the encoded key to stop before, {@code null} for the end
      * @param limit the most entries
      * @param standby whether standby copies may answer
      * @return the page
      */
-    Page scan(Collection<Integer> partitions, byte[] after, int limit, boolean standby) {
+    Page scan(Collection<Integer> partitions, byte[] from, byte[] to, int limit, boolean standby) {
         List<KeyValue> merged = new ArrayList<>();
         boolean more = false;
         for (int partition : partitions) {
             List<KeyValue> entries = local(partition,
-                    (tables) -> tables.read(this.definition.name(), partition, after, limit + 1, standby));
+                    (tables) -> tables.read(this.definition.name(), partition, from, to, limit + 1, standby));
             entries.removeIf((entry) -> this.definition.windowed() && WindowKeys.isMeta(entry.key()));
             more |= entries.size() > limit;
             merged.addAll(entries.subList(0, Math.min(limit, entries.size())));

@@ -30,16 +30,26 @@ public interface LocalTables {
     byte[] read(String table, int partition, byte[] key, boolean standby);
 
     /**
-     * Entries of one partition in key order, after a key.
+     * Entries of one partition in key order (unsigned byte order of the encoded keys), in a key range.
      * @param table the table
      * @param partition the partition
-     * @param after the key to start after, {@code null} for the first
+     * @param from the first key, {@code null} for the lowest; {@link #after} starts after a key
+     * @param to the key to stop before, {@code null} for the end
      * @param limit the most entries
      * @param standby whether a standby copy may answer
      * @return the entries
      * @throws UnavailableException if the partition is not active here (nor standby when allowed)
      */
-    List<KeyValue> read(String table, int partition, byte[] after, int limit, boolean standby);
+    List<KeyValue> read(String table, int partition, byte[] from, byte[] to, int limit, boolean standby);
+
+    /**
+     * The lowest key after a key: where a range that starts after it starts.
+     * @param key the key
+     * @return the key followed by a zero byte
+     */
+    static byte[] after(byte[] key) {
+        return java.util.Arrays.copyOf(key, key.length + 1);
+    }
 
     /** A partition that cannot answer here now: not open, restoring, a standby when only the owner may answer, or closing. */
     final class UnavailableException extends RuntimeException {

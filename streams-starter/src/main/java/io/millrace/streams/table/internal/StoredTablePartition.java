@@ -396,16 +396,18 @@ public final class StoredTablePartition implements TablePartition {
     }
 
     /**
-     * Up to {@code limit} entries after a key, in key order, for a reader on another thread (a query): what
+     * Up to {@code limit} entries of a key range, in key order, for a reader on another thread (a query): what
      * {@link #readCommitted} would read of each key. The store's iterator is closed before this returns.
-     * @param after the key to start after, {@code null} to start at the first key
+     * @param from the first key, {@code null} for the lowest
      * @param to the key to stop before, {@code null} for the end
      * @param limit the most entries
      * @return the entries
      * @throws IllegalStateException if the store was closed meanwhile
      */
-    public List<KeyValue> readCommitted(byte[] after, byte[] to, int limit) {
-        byte[] from = (after != null) ? Arrays.copyOf(after, after.length + 1) : FIRST_KEY;
+    public List<KeyValue> readCommitted(byte[] from, byte[] to, int limit) {
+        if (from == null) {
+            from = FIRST_KEY;
+        }
         // Copied before the store is read: a batch moves entries from the buffer to the store (store first), so an
         // entry missing from this copy is in the store's iterator, and one in the copy is read from the copy.
         Iterator<Map.Entry<byte[], byte[]>> pending = this.exactlyOnce ? java.util.Collections.emptyIterator()

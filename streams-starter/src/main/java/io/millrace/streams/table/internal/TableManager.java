@@ -183,9 +183,9 @@ public final class TableManager implements Tables, LocalTables, AutoCloseable {
     }
 
     @Override
-    public List<KeyValue> read(String table, int partition, byte[] after, int limit, boolean standby) {
+    public List<KeyValue> read(String table, int partition, byte[] from, byte[] to, int limit, boolean standby) {
         StoredTablePartition readable = readable(table, partition, standby);
-        List<KeyValue> entries = readOrUnavailable(readable, () -> readable.readCommitted(after, null, limit));
+        List<KeyValue> entries = readOrUnavailable(readable, () -> readable.readCommitted(from, to, limit));
         checkStill(readable, table, partition, standby);
         return entries;
     }

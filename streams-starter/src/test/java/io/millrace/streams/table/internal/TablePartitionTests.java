@@ -398,13 +398,17 @@ class TablePartitionTests {
         assertThat(read(partition, "c", 2)).containsExactly("fig=3", "kiwi=1");
         assertThat(read(partition, "pear", 5)).containsExactly("zucchini=4");
         assertThat(read(partition, "zucchini", 5)).isEmpty();
+        // A range, its end exclusive.
+        assertThat(partition.readCommitted(utf8("banana"), utf8("kiwi"), 10).stream().map((entry) -> text(entry.key())))
+            .containsExactly("banana", "fig");
         partition.commit();
         assertThat(read(partition, "banana", 2)).containsExactly("fig=3", "kiwi=1");
     }
 
     private static List<String> read(StoredTablePartition partition, String after, int limit) {
         List<String> seen = new ArrayList<>();
-        partition.readCommitted((after != null) ? utf8(after) : null, null, limit)
+        partition.readCommitted((after != null) ? io.millrace.streams.table.LocalTables.after(utf8(after)) : null, null,
+                limit)
             .forEach((entry) -> seen.add(text(entry.key()) + "=" + text(entry.value())));
         return seen;
     }
