@@ -390,7 +390,8 @@ public final class StreamRunner implements ConsumerLoop.LoopListener, Runner {
 
     @Override
     public LocalTables localTables() {
-        return this.tables;
+        TableManager tables = this.tables;
+        return (tables != null) ? tables.localTables() : null;
     }
 
     @Override

@@ -17,7 +17,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.LocalTables;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TableListener;
@@ -43,7 +42,7 @@ import io.millrace.streams.table.internal.store.StoreCorruptedException;
  * partition {@code p}. The loops of the stream call in from their own threads, each for its own partitions; the
  * reader thread restores. One lock orders a partition's opening, restoring and closing.
  */
-public final class TableManager implements Tables, LocalTables, AutoCloseable {
+public final class TableManager implements Tables, AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(TableManager.class);
 
@@ -74,6 +73,8 @@ public final class TableManager implements Tables, LocalTables, AutoCloseable {
     private final Map<Object, Set<Integer>> standbysByMember = new ConcurrentHashMap<>();
 
     private final ChangelogReader reader;
+
+    private final LocalTables reads = new PartitionReads(this.open);
 
     /**
      * Creates the manager; call {@link #start()} before the loops run.
@@ -164,64 +165,12 @@ public final class TableManager implements Tables, LocalTables, AutoCloseable {
         return found;
     }
 
-    @Override
-    public Map<Integer, Role> roles(String table) {
-        Map<Integer, StoredTablePartition> partitions = this.open.get(table);
-        Map<Integer, Role> roles = new java.util.TreeMap<>();
-        if (partitions != null) {
-            partitions.forEach((partition, opened) -> roles.put(partition, opened.role()));
-        }
-        return roles;
-    }
-
-    @Override
-    public byte[] read(String table, int partition, byte[] key, boolean standby) {
-        StoredTablePartition readable = readable(table, partition, standby);
-        byte[] value = readOrUnavailable(readable, () -> readable.readCommitted(key));
-        checkStill(readable, table, partition, standby);
-        return value;
-    }
-
-    @Override
-    public List<KeyValue> read(String table, int partition, byte[] from, byte[] to, int limit, boolean standby) {
-        StoredTablePartition readable = readable(table, partition, standby);
-        List<KeyValue> entries = readOrUnavailable(readable, () -> readable.readCommitted(from, to, limit));
-        checkStill(readable, table, partition, standby);
-        return entries;
-    }
-
-    private StoredTablePartition readable(String table, int partition, boolean standby) {
-        Map<Integer, StoredTablePartition> partitions = this.open.get(table);
-        StoredTablePartition found = (partitions != null) ? partitions.get(partition) : null;
-        if (found == null) {
-            throw new UnavailableException("Partition " + partition + " of table '" + table
-                    + "' is not in this instance", null);
-        }
-        Role role = found.role();
-        if (role != Role.ACTIVE && !(standby && role == Role.STANDBY)) {
-            throw new UnavailableException("Partition " + partition + " of table '" + table + "' is "
-                    + role.name().toLowerCase(java.util.Locale.ROOT) + " in this instance", role);
-        }
-        return found;
-    }
-
-    private static <T> T readOrUnavailable(StoredTablePartition readable, Supplier<T> read) {
-        try {
-            return read.get();
-        }
-        catch (IllegalStateException ex) {
-            // The store closed under the read: the partition is leaving.
-            throw new UnavailableException("Partition " + readable.partition() + " of table '"
-                    + readable.definition().name() + "' is closing in this instance", null);
-        }
-    }
-
-    /** A read answers only if the partition it read kept its role throughout (checked before and after). */
-    private void checkStill(StoredTablePartition read, String table, int partition, boolean standby) {
-        if (readable(table, partition, standby) != read) {
-            throw new UnavailableException("Partition " + partition + " of table '" + table
-                    + "' moved during the read", null);
-        }
+    /**
+     * This instance's partitions of the stream's tables for readers on other threads (queries).
+     * @return the reads
+     */
+    public LocalTables localTables() {
+        return this.reads;
     }
 
     /**
