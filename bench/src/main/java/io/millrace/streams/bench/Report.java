@@ -72,6 +72,9 @@ final class Report {
         if (this.results.windowed() != null) {
             windowed();
         }
+        if (this.results.tracing() != null) {
+            tracing();
+        }
         method();
         return this.out.toString();
     }
@@ -286,6 +289,59 @@ final class Report {
         line("");
     }
 
+    private void tracing() {
+        TracingResults tracing = this.results.tracing();
+        List<RunResult> runs = tracing.runs();
+        line("## Tracing cost: the animals stream, %,d records (%.1f%% invalid), %d partitions",
+                tracing.input().records(),
+                100.0 * tracing.input().outputs().getOrDefault("dlt", 0L) / Math.max(1, tracing.input().records()),
+                this.results.settings().partitions());
+        line("");
+        line("Millrace's sample `animals` stream without an `ObservationRegistry`, with one but no `Tracer` (tracing "
+                + "off, what Boot's actuator gives without a tracing bridge), and with a `Tracer` (tracing on: "
+                + "Micrometer's `SimpleTracer` behind Boot's three tracing handlers, W3C `traceparent` propagation, "
+                + "finished spans dropped, nothing exported); the bare loop as the floor. The input carries no trace "
+                + "headers. Each run checked that no record was observed with tracing off and every record with it "
+                + "on.");
+        line("");
+        table(tracing.contenders(), runs);
+        line("");
+        if (runs.isEmpty()) {
+            return;
+        }
+        line("| ratio | median of rounds | min-max | per round | target |");
+        line("|---|---|---|---|---|");
+        tracingRatio(runs, "Millrace tracing off / no registry, throughput", TracingScenario.OFF, TracingScenario.NONE,
+                RunResult::throughput, "no measurable change");
+        tracingRatio(runs, "Millrace tracing off / no registry, CPU per record", TracingScenario.OFF,
+                TracingScenario.NONE, RunResult::cpuMicrosPerRecord, "no measurable change");
+        tracingRatio(runs, "Millrace tracing on / off, throughput", TracingScenario.ON, TracingScenario.OFF,
+                RunResult::throughput, "");
+        tracingRatio(runs, "Millrace tracing on / off, CPU per record", TracingScenario.ON, TracingScenario.OFF,
+                RunResult::cpuMicrosPerRecord, "");
+        tracingRatio(runs, "Millrace no registry / bare loop, throughput", TracingScenario.NONE, TracingScenario.BARE,
+                RunResult::throughput, "");
+        line("");
+        Spread off = Spread.ratio(runs, TracingScenario.OFF, TracingScenario.NONE, RunResult::throughput);
+        if (!off.isEmpty()) {
+            line("Tracing off against no registry: %s.", off.spans(1.0)
+                    ? "the per-round ratios span 1.0, no measurable change in this run"
+                    : String.format(Locale.ROOT, "the per-round ratios (%s) do not span 1.0: a change of %+.0f%% "
+                            + "(median), measurable in this run", range(off), 100 * (off.median() - 1)));
+            line("");
+        }
+    }
+
+    private void tracingRatio(List<RunResult> runs, String label, String numerator, String denominator,
+            ToDoubleFunction<RunResult> figure, String target) {
+        Spread ratio = Spread.ratio(runs, numerator, denominator, figure);
+        if (ratio.isEmpty()) {
+            return;
+        }
+        String met = target.isEmpty() ? "" : target + " " + mark(ratio.spans(1.0));
+        line("| %s | **%.2f** | %s | %s | %s |", label, ratio.median(), range(ratio), perRound(ratio), met);
+    }
+
     private void method() {
         line("## How it is measured");
         line("");
@@ -297,7 +353,7 @@ final class Report {
                 + "and the report gives the median and the range of these per-round ratios.", this.results.broker());
         line("- CPUs: %s. Every contender runs in the harness JVM, one at a time, so all run with the same JVM "
                 + "flags, heap and garbage collector.", this.results.cpus());
-        if (this.results.animals() != null) {
+        if (this.results.animals() != null || this.results.tracing() != null) {
             line("- Throughput = input records / (time from the first record its consumer fetched to the broker's "
                     + "acknowledgement of the last output record the input calls for). Both instants come from "
                     + "client interceptors configured identically on every contender (`interceptor.classes`), so no "

@@ -77,6 +77,15 @@ record Spread(double median, double min, double max, List<Double> values) {
     }
 
     /**
+     * Whether a value lies within the range: a ratio whose rounds span 1.0 shows no difference this run can measure.
+     * @param value the value
+     * @return whether min &lt;= value &lt;= max; {@code false} without values
+     */
+    boolean spans(double value) {
+        return !isEmpty() && this.min <= value && value <= this.max;
+    }
+
+    /**
      * Whether there is no value at all.
      * @return whether it is empty
      */

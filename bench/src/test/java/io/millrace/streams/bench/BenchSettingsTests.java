@@ -49,7 +49,8 @@ class BenchSettingsTests {
 
         BenchSettings all = BenchSettings.from(new String[] { "--scenario=all" }, new Properties());
 
-        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed");
+        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed",
+                "tracing");
         assertThat(all.restoreRecords()).isEqualTo(1_000_000);
         assertThat(all.wordCountPartitions()).isEqualTo(3);
     }
@@ -62,6 +63,16 @@ class BenchSettingsTests {
         assertThat(settings.scenario("restore")).isTrue();
         assertThat(settings.scenario("wordcount")).isTrue();
         assertThat(settings.scenario("animals")).isFalse();
+    }
+
+    @Test
+    void theTracingScenarioRunsAMillionRecordsUnlessToldOtherwise() {
+        BenchSettings settings = BenchSettings.from(new String[] { "--scenario=tracing" }, new Properties());
+
+        assertThat(settings.scenarios()).containsExactly("tracing");
+        assertThat(settings.tracingRecords()).isEqualTo(1_000_000);
+        assertThat(BenchSettings.from(new String[] { "--scenario=tracing", "--tracing-records=200_000" },
+                new Properties()).tracingRecords()).isEqualTo(200_000);
     }
 
     @Test

@@ -64,4 +64,21 @@ class BenchmarkIntegrationTests {
         assertThat(new Report(results).markdown()).contains("## Restore", "restore rate, Millrace / Kafka Streams",
                 "## Word count", "/ wc-kstreams-cache", "median of the per-round ratios");
     }
+
+    @Test
+    void theTracingCostRunsOnAFewRecordsWithTracingOffAndOnAndIsReported() throws Exception {
+        BenchSettings settings = BenchSettings.from(new String[] { "--scenario=tracing", "--tracing-records=2000",
+                "--rounds=1", "--warmup-rounds=0", "--broker=in-process", "--timeout-seconds=60" }, new Properties());
+
+        // Each Millrace run checks that tracing was what it claims (no record observed off, every one on).
+        Results results = new Benchmark(settings, this.workDir, System.out).run();
+
+        assertThat(results.contestRuns()).isEmpty();
+        assertThat(results.tracing().runs()).extracting(RunResult::contender).containsExactly("tr-bare",
+                "tr-millrace", "tr-millrace-off", "tr-millrace-on");
+        assertThat(results.tracing().runs()).allSatisfy((run) -> assertThat(run.throughput()).isPositive());
+        assertThat(new Report(results).markdown()).contains("## Tracing cost",
+                "| Millrace tracing off / no registry, throughput |", "| Millrace tracing on / off, throughput |",
+                "Tracing off against no registry:");
+    }
 }

@@ -24,7 +24,7 @@ class ReportTests {
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", new Expected(1000, Map.of("dlt", 10L), 0),
                 List.of(contender("bare"), contender("kstreams"), contender("millrace")), runs, null, List.of(),
-                List.of(), null, null, null, null);
+                List.of(), null, null, null, null, null);
 
         String report = new Report(results).markdown();
 
@@ -47,7 +47,7 @@ class ReportTests {
                 run("win-millrace-eos", 1, 120));
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
-                null, new WindowedResults(1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)));
+                null, new WindowedResults(1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)), null);
 
         String report = new Report(results).markdown();
 
@@ -56,6 +56,27 @@ class ReportTests {
                 "| win-millrace-eos / win-kstreams-suppress-eos | **1.20** | 1.20-1.20 | 1.20 | >= 1.50 (**not met**) |",
                 "| win-millrace-eos / win-bare | **0.30** |")
             .doesNotContain("win-millrace / win-kstreams-suppress-eos", "win-millrace-eos / win-kstreams-suppress |");
+    }
+
+    @Test
+    void theTracingCostSaysWhetherTracingOffChangesAnythingMeasurable() {
+        List<RunResult> runs = List.of(run("tr-bare", 1, 200), run("tr-millrace", 1, 100),
+                run("tr-millrace-off", 1, 98), run("tr-millrace-on", 1, 49), run("tr-bare", 2, 200),
+                run("tr-millrace", 2, 100), run("tr-millrace-off", 2, 103), run("tr-millrace-on", 2, 60));
+        Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
+                "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
+                null, null, new TracingResults(new Expected(1000, Map.of("dlt", 10L), 0),
+                        List.of(contender("tr-bare"), contender("tr-millrace"), contender("tr-millrace-off"),
+                                contender("tr-millrace-on")), runs));
+
+        String report = new Report(results).markdown();
+
+        assertThat(report).contains("## Tracing cost: the animals stream, 1,000 records (1.0% invalid)",
+                "| Millrace tracing off / no registry, throughput | **1.00** | 0.98-1.03 | 0.98, 1.03 | "
+                        + "no measurable change (met) |",
+                "| Millrace tracing on / off, throughput | **0.54** | 0.50-0.58 | 0.50, 0.58 |  |",
+                "| Millrace no registry / bare loop, throughput | **0.50** |",
+                "the per-round ratios span 1.0, no measurable change in this run");
     }
 
     private static Contender contender(String name) {

@@ -37,6 +37,17 @@ class SpreadTests {
     }
 
     @Test
+    void aRangeSpansTheValuesBetweenItsEndsInclusiveAndAnEmptyOneNone() {
+        Spread ratios = Spread.of(0.97, 1.04, 1.01);
+
+        assertThat(ratios.spans(1.0)).isTrue();
+        assertThat(ratios.spans(0.97)).isTrue();
+        assertThat(ratios.spans(1.04)).isTrue();
+        assertThat(Spread.of(0.91, 0.95, 0.93).spans(1.0)).isFalse();
+        assertThat(Spread.of(Double.NaN).spans(1.0)).isFalse();
+    }
+
+    @Test
     void aRatioIsTheMedianOfThePerRoundRatiosNotTheRatioOfTheMedians() {
         List<RunResult> runs = List.of(run("bare", 1, 100), run("millrace", 1, 90), run("bare", 2, 200),
                 run("millrace", 2, 100), run("bare", 3, 300), run("millrace", 3, 330));

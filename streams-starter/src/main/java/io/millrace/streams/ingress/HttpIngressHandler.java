@@ -31,9 +31,9 @@ import io.millrace.streams.schema.SchemaException;
  * <p>Answers 202 with where the record was written once the broker acknowledged it, 400 with the schema's
  * violations, 404 for an unknown stream, 413 for a body larger than {@link Limits#maxBodySize()} (refused from its
  * {@code Content-Length} before it is read, or as soon as a chunked body passes the limit), 503 when the broker did
- * not take the record, and 503 with {@code Retry-After} when {@link Limits#maxInFlight()} records already wait for
- * the broker: a slow or absent broker makes clients back off instead of piling up threads and bodies, so the
- * bodies held are at most {@code maxInFlight} times {@code maxBodySize}.
+ * not take the record, and 503 when {@link Limits#maxInFlight()} records already wait for the broker; every 503
+ * carries {@code Retry-After} (one second): a slow or absent broker makes clients back off instead of piling up
+ * threads and bodies, so the bodies held are at most {@code maxInFlight} times {@code maxBodySize}.
  *
  * <p>A functional endpoint rather than a {@code @Controller}: an annotated controller is a component, and an
  * application that scans {@code io.millrace.streams} (as the streams service does for the samples) would get the
@@ -50,7 +50,7 @@ public class HttpIngressHandler implements DisposableBean {
     /** Records that may wait for the broker at once when nothing else is configured. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 100;
 
-    /** What a client that was told the ingress is full should wait before it tries again, in seconds. */
+    /** Seconds a client given a 503 (the ingress full, or the broker did not take the record) should wait. */
     static final String RETRY_AFTER_SECONDS = "1";
 
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -179,7 +179,9 @@ public class HttpIngressHandler implements DisposableBean {
     }
 
     private static ServerResponse unavailable(Exception exception) {
-        return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE).body(new Failure(exception.toString()));
+        return ServerResponse.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+            .body(new Failure(exception.toString()));
     }
 
     private synchronized Producer<byte[], byte[]> producer() {

@@ -122,6 +122,8 @@ class HttpIngressBrokerDownIntegrationTests {
             ResponseEntity<String> response = post(http, "attempt " + attempt);
 
             assertThat(response.getStatusCode().value()).as("attempt %d", attempt).isEqualTo(503);
+            assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).as("attempt %d", attempt)
+                .isEqualTo("1");
             assertThat(response.getBody()).as("attempt %d", attempt).contains("TimeoutException");
         }
         assertThat(failing.getBean(HttpIngressHandler.class).inFlight()).isZero();
