@@ -303,7 +303,8 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
         if (from <= pruned) {
             table.range(WindowKeys.bound(from), WindowKeys.bound(pruned + 1), (stored, value) -> {
                 if (!WindowKeys.isMeta(stored) && stored.length == encoded.length + 2 * WindowKeys.START_BYTES
-                        && WindowKeys.sessionStart(stored) <= to && Arrays.equals(WindowKeys.sessionKey(stored), encoded)) {
+                        && WindowKeys.sessionStart(stored) <= to
+                        && Arrays.equals(WindowKeys.sessionKey(stored), encoded)) {
                     if (found.size() >= Windows.MAX_WINDOWS_PER_FETCH) {
                         throw new IllegalArgumentException("A fetch of table '" + name() + "' holds more than "
                                 + Windows.MAX_WINDOWS_PER_FETCH + " sessions: narrow [" + from + ", " + to + "]");
