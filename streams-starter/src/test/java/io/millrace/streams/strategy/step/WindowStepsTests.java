@@ -323,6 +323,35 @@ class WindowStepsTests {
             .hasStackTraceContaining("has session windows, which merge: use compute(key, function, merger)");
     }
 
+    @Test
+    void aSessionFetchFindsTheKeysSessionsOverlappingARangeOldOnesFromTheStoreRecentOnesFromTheIndex() {
+        List<String> reads = new ArrayList<>();
+        InputProcessor<String, String> reading = new InputProcessor<>() {
+
+            @Override
+            public long eventTime(String value, StreamContext context) {
+                return COUNTING.eventTime(value, context);
+            }
+
+            @Override
+            public String ingest(String value, StreamContext context) {
+                var table = context.<String, Long>windowedTable("counts");
+                table.merge(fruit(value), 1L, Long::sum);
+                reads.add(table.fetch(fruit(value), 0, 100_000).stream()
+                    .map((w) -> "[" + w.windowStart() + "," + w.windowEnd() + ")=" + w.value()).toList()
+                        + " " + table.fetch(fruit(value), 2000, 29_999).size() + " " + table.get(fruit(value), 1000)
+                        + " " + table.get(fruit(value), 30_000));
+                return null;
+            }
+        };
+        Pipeline pipeline = new Pipeline(new TestTables(false, SESSIONS), reading, RESULTS);
+        // apple[1000] closes with apple@30000, which also drops it from the index (30000 - 2 * gap - grace = 5000).
+        pipeline.send(0, "apple@1000", "apple@30000", "apple@31000");
+        assertThat(pipeline.results()).containsExactly("apple[1000,1001)=1");
+        assertThat(reads).containsExactly("[[1000,1001)=1] 0 1 null", "[[1000,1001)=1, [30000,30001)=1] 0 1 1",
+                "[[1000,1001)=1, [30000,31001)=2] 0 1 2");
+    }
+
     /** The changelog writes of a record to windows: {@code key[start,last]=value}, in order. */
     private static List<String> changelog(Message<List<ProducerRecord<byte[], byte[]>>> message) {
         List<String> writes = new ArrayList<>();
