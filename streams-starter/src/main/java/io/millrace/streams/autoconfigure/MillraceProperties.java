@@ -220,13 +220,14 @@ public class MillraceProperties {
         private Duration grace;
 
         /**
-         * Inactivity gap of session windows (not supported yet: setting it fails the start).
+         * Inactivity gap of session windows: a key's records at most this far apart in event time make one session.
+         * Setting it makes the table's windows session windows (excludes size and advance).
          */
         private Duration gap;
 
         /**
-         * How long, in stream time from its start, a window is kept and readable. Defaults to the larger of 1 h
-         * and size plus grace.
+         * How long, in stream time from its start (a session: from its last event time), a window is kept and
+         * readable. Defaults to the larger of 1 h and size (or gap) plus grace.
          */
         private Duration retention;
 

@@ -1,7 +1,10 @@
 package io.millrace.streams.table;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -75,6 +78,10 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
 
     private List<Window> openWindows(WindowState state) {
         long closed = state.lastClosedStart();
+        if (this.windows.session()) {
+            long eventTime = this.eventTime.getAsLong();
+            return (eventTime > closed) ? List.of(new Window(eventTime, eventTime + 1)) : List.of();
+        }
         List<Window> all = this.windows.windowsFor(this.eventTime.getAsLong());
         if (all.get(0).start() > closed) {
             return all;
@@ -90,11 +97,22 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
 
     @Override
     public V get(K key, long windowStart) {
+        if (this.windows.session()) {
+            for (Windowed<K, V> session : fetch(key, windowStart, windowStart)) {
+                if (session.windowStart() == windowStart) {
+                    return session.value();
+                }
+            }
+            return null;
+        }
         return read(current(), encodeKey(key), windowStart);
     }
 
     private V read(TablePartition table, byte[] key, long windowStart) {
-        byte[] windowed = WindowKeys.encode(windowStart, key);
+        return read(table, WindowKeys.encode(windowStart, key));
+    }
+
+    private V read(TablePartition table, byte[] windowed) {
         byte[] value = this.writes.lookup(table, windowed);
         if (value == TableWrites.NOT_WRITTEN) {
             value = table.get(windowed);
@@ -104,6 +122,9 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
 
     @Override
     public List<Windowed<K, V>> fetch(K key, long from, long to) {
+        if (this.windows.session()) {
+            return fetchSessions(key, from, to);
+        }
         TablePartition table = current();
         byte[] encoded = encodeKey(key);
         long advance = this.windows.advanceMillis();
@@ -130,11 +151,28 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
         if (value == null) {
             throw new IllegalArgumentException("Windowed table '" + name() + "' takes no null value");
         }
-        return compute(key, (window, current) -> value);
+        return compute(key, (window, current) -> value, (older, newer) -> newer);
     }
 
     @Override
     public List<Windowed<K, V>> compute(K key, BiFunction<? super Window, ? super V, ? extends V> function) {
+        if (this.windows.session()) {
+            throw new IllegalStateException("Windowed table '" + name() + "' has session windows, which merge: use "
+                    + "compute(key, function, merger) or merge(key, value, function)");
+        }
+        return computeWindows(key, function);
+    }
+
+    @Override
+    public List<Windowed<K, V>> compute(K key, BiFunction<? super Window, ? super V, ? extends V> function,
+            BiFunction<? super V, ? super V, ? extends V> merger) {
+        if (this.windows.session()) {
+            return computeSession(key, function, merger);
+        }
+        return computeWindows(key, function);
+    }
+
+    private List<Windowed<K, V>> computeWindows(K key, BiFunction<? super Window, ? super V, ? extends V> function) {
         TablePartition table = current();
         WindowState state = table.windowState();
         List<Window> open = openWindows(state);
@@ -154,6 +192,151 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
             written.add(new Windowed<>(key, window, updated));
         }
         return written;
+    }
+
+    /**
+     * Session windows: the record joins the sessions of its key it comes within the gap of. Late if its own session
+     * would be closed, or if one of those sessions is closed (its result went out; it must not change).
+     */
+    private List<Windowed<K, V>> computeSession(K key, BiFunction<? super Window, ? super V, ? extends V> function,
+            BiFunction<? super V, ? super V, ? extends V> merger) {
+        TablePartition table = current();
+        WindowState state = table.windowState();
+        long eventTime = this.eventTime.getAsLong();
+        long closed = state.lastClosedStart();
+        if (eventTime <= closed) {
+            return late(state);
+        }
+        byte[] encoded = encodeKey(key);
+        long gap = this.windows.gapMillis();
+        List<Session> touched = sessions(table, state, encoded, saturated(eventTime - gap, eventTime, true),
+                saturated(eventTime + gap, eventTime, false));
+        long start = eventTime;
+        long last = eventTime;
+        V current = null;
+        for (Session session : touched) {
+            if (session.last() <= closed) {
+                return late(state);
+            }
+            start = Math.min(start, session.start());
+            last = Math.max(last, session.last());
+            V value = read(table, session.stored());
+            if (value != null) {
+                current = (current != null) ? merger.apply(current, value) : value;
+            }
+        }
+        Window window = new Window(start, last + 1);
+        V updated = function.apply(window, current);
+        byte[] merged = WindowKeys.encodeSession(start, last, encoded);
+        for (Session session : touched) {
+            if (updated == null || !Arrays.equals(session.stored(), merged)) {
+                this.writes.add(table, session.stored(), null);
+            }
+        }
+        if (updated != null) {
+            this.writes.add(table, merged, this.definition.valueSchema().encode(updated));
+        }
+        SessionIndex index = state.sessions();
+        long mergedStart = start;
+        long mergedLast = last;
+        this.writes.onFinish(() -> {
+            for (Session session : touched) {
+                index.remove(encoded, session.start(), session.last());
+            }
+            if (updated != null) {
+                index.add(encoded, mergedStart, mergedLast);
+            }
+            state.opened(((updated != null) ? 1 : 0) - touched.size());
+        });
+        return List.of(new Windowed<>(key, window, updated));
+    }
+
+    private static long saturated(long result, long from, boolean minus) {
+        if (minus) {
+            return (result > from) ? Long.MIN_VALUE : result;
+        }
+        return (result < from) ? Long.MAX_VALUE : result;
+    }
+
+    /**
+     * The sessions of a key overlapping a time range as this record sees them: the recent sessions of the index,
+     * unless this record deleted them, and the sessions this record wrote, oldest first.
+     */
+    private List<Session> sessions(TablePartition table, WindowState state, byte[] key, long from, long to) {
+        List<Session> found = new ArrayList<>(2);
+        for (SessionIndex.Session indexed : state.sessions().find(key, from, to)) {
+            byte[] stored = WindowKeys.encodeSession(indexed.start(), indexed.last(), key);
+            if (this.writes.lookup(table, stored) != null) {
+                found.add(new Session(indexed.start(), indexed.last(), stored));
+            }
+        }
+        if (this.writes.isEmpty()) {
+            return found;
+        }
+        for (Map.Entry<TableWrites.ByteKey, byte[]> write : this.writes.of(table).entrySet()) {
+            byte[] stored = write.getKey().bytes();
+            if (write.getValue() == null || stored.length != key.length + 2 * WindowKeys.START_BYTES
+                    || !Arrays.equals(WindowKeys.sessionKey(stored), key)) {
+                continue;
+            }
+            long start = WindowKeys.sessionStart(stored);
+            long last = WindowKeys.start(stored);
+            Session session = new Session(start, last, stored);
+            if (last >= from && start <= to && !found.contains(session)) {
+                found.add(session);
+            }
+        }
+        found.sort(Comparator.comparingLong(Session::start));
+        return found;
+    }
+
+    /**
+     * Session windows: the key's sessions overlapping {@code [from, to]}: the recent ones from the index, those that
+     * ended before it from a scan of the store (every key's sessions ending in the range).
+     */
+    private List<Windowed<K, V>> fetchSessions(K key, long from, long to) {
+        TablePartition table = current();
+        WindowState state = table.windowState();
+        byte[] encoded = encodeKey(key);
+        List<Session> found = new ArrayList<>();
+        long pruned = state.sessions().prunedThrough();
+        if (from <= pruned) {
+            table.range(WindowKeys.bound(from), WindowKeys.bound(pruned + 1), (stored, value) -> {
+                if (!WindowKeys.isMeta(stored) && stored.length == encoded.length + 2 * WindowKeys.START_BYTES
+                        && WindowKeys.sessionStart(stored) <= to
+                        && Arrays.equals(WindowKeys.sessionKey(stored), encoded)) {
+                    if (found.size() >= Windows.MAX_WINDOWS_PER_FETCH) {
+                        throw new IllegalArgumentException("A fetch of table '" + name() + "' holds more than "
+                                + Windows.MAX_WINDOWS_PER_FETCH + " sessions: narrow [" + from + ", " + to + "]");
+                    }
+                    found.add(new Session(WindowKeys.sessionStart(stored), WindowKeys.start(stored), stored));
+                }
+            });
+        }
+        found.addAll(sessions(table, state, encoded, Math.max(from, saturated(pruned + 1, pruned, false)), to));
+        found.sort(Comparator.comparingLong(Session::start));
+        List<Windowed<K, V>> sessions = new ArrayList<>(found.size());
+        for (Session session : found) {
+            V value = read(table, session.stored());
+            if (value != null) {
+                sessions.add(new Windowed<>(key, new Window(session.start(), session.last() + 1), value));
+            }
+        }
+        return sessions;
+    }
+
+    /** A session of the record's key: its first and last event times and its store key. */
+    private record Session(long start, long last, byte[] stored) {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Session session && session.start == this.start && session.last == this.last;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(this.start) * 31 + Long.hashCode(this.last);
+        }
     }
 
     private List<Windowed<K, V>> late(WindowState state) {

@@ -44,6 +44,14 @@ public @interface StreamTable {
     String windowSize() default "";
 
     /**
+     * Makes the table windowed by sessions: a key's records at most this far apart in event time make one session,
+     * which closes once the stream time passes its last event time plus the gap (plus the grace). Excludes
+     * {@link #windowSize()} and {@link #windowAdvance()}.
+     * @return the inactivity gap, as {@code 5m} or {@code PT5M}; empty for no session windows
+     */
+    String windowGap() default "";
+
+    /**
      * How far consecutive windows start apart, for hopping windows.
      * @return the advance, empty for tumbling windows (the size)
      */
@@ -56,8 +64,8 @@ public @interface StreamTable {
     String windowGrace() default "";
 
     /**
-     * How long, in stream time from its start, a window is kept and readable.
-     * @return the retention, empty for the larger of 1 h and size plus grace
+     * How long, in stream time from its start (a session: from its last event time), a window is kept and readable.
+     * @return the retention, empty for the larger of 1 h and size (or gap) plus grace
      */
     String windowRetention() default "";
 

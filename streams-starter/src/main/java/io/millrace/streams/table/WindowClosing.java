@@ -7,7 +7,9 @@ import java.util.List;
  * Closes windows when a record moves the stream time of its partition: finds the windows of each windowed table
  * whose end plus grace the new stream time reached, hands each to the stream's outputs of closed windows, and marks
  * them closed in the partition's metadata, all as part of the record (its outputs and table writes), so that under
- * {@code exactly-once} a window's result commits in the same transaction as its closing.
+ * {@code exactly-once} a window's result commits in the same transaction as its closing. Session windows close the
+ * same way: their store keys begin with the session's last event time, so the sessions whose last event time plus gap
+ * plus grace the stream time reached are one range scan too, oldest first.
  */
 public final class WindowClosing {
 
@@ -64,7 +66,8 @@ public final class WindowClosing {
      * @param partition the record's input partition
      * @param eventTime the record's event time
      * @param writes the record's table writes, to which the metadata writes are added
-     * @param closed gets each closed window with a value, oldest first, then in key order
+     * @param closed gets each closed window with a value, oldest first (sessions: by last event time), then in key
+     * order
      */
     public static void close(Tables tables, int partition, long eventTime, TableWrites writes,
             ClosedWindows closed) {
@@ -117,9 +120,9 @@ public final class WindowClosing {
                     (key, value) -> closing.add(new KeyValue(key, value)));
             TableDefinition<Object, Object> typed = (TableDefinition<Object, Object>) definition;
             for (KeyValue entry : closing) {
-                byte[] key = WindowKeys.key(entry.key());
+                byte[] key = WindowKeys.key(windows, entry.key());
                 Windowed<Object, Object> window = new Windowed<>(typed.keySchema().decode(key),
-                        windows.window(WindowKeys.start(entry.key())), typed.valueSchema().decode(entry.value()));
+                        WindowKeys.window(windows, entry.key()), typed.valueSchema().decode(entry.value()));
                 closed.closed(definition, window, key);
             }
             count = closing.size();

@@ -8,6 +8,12 @@ import java.util.Arrays;
  * store keep one time range per segment and drop expired windows a segment at a time, and lets a partition find the
  * windows that close in one range scan.
  *
+ * <p>Session windows ({@link Windows#session()}) lay out a session as its last event time first (8 bytes, the same
+ * encoding), then the encoded key, then its first event time (8 bytes): the store and the changelog keep them by the
+ * time they close, segments expire by it, and the sessions that close are again one range scan. Finding the sessions
+ * of one key is what this order is bad at; the partition keeps a small index of the recent ones in memory for that
+ * ({@link SessionIndex}).
+ *
  * <p>Keys shorter than {@value #START_BYTES} bytes are the partition's own metadata (its stream time and the
  * windows it closed), never expired.
  */
@@ -33,6 +39,68 @@ public final class WindowKeys {
         writeStart(windowed, start);
         System.arraycopy(key, 0, windowed, START_BYTES, key.length);
         return windowed;
+    }
+
+    /**
+     * The store key of a session of a key.
+     * @param start the session's first event time
+     * @param last the session's last event time
+     * @param key the encoded key
+     * @return the session key
+     */
+    public static byte[] encodeSession(long start, long last, byte[] key) {
+        byte[] session = new byte[2 * START_BYTES + key.length];
+        writeStart(session, last);
+        System.arraycopy(key, 0, session, START_BYTES, key.length);
+        byte[] tail = new byte[START_BYTES];
+        writeStart(tail, start);
+        System.arraycopy(tail, 0, session, START_BYTES + key.length, START_BYTES);
+        return session;
+    }
+
+    /**
+     * The first event time of a session key.
+     * @param session a session key ({@link #encodeSession})
+     * @return the start
+     */
+    public static long sessionStart(byte[] session) {
+        long flipped = 0;
+        for (int i = session.length - START_BYTES; i < session.length; i++) {
+            flipped = (flipped << 8) | (session[i] & 0xFF);
+        }
+        return flipped ^ Long.MIN_VALUE;
+    }
+
+    /**
+     * The encoded key of a session key.
+     * @param session a session key ({@link #encodeSession})
+     * @return the key
+     */
+    public static byte[] sessionKey(byte[] session) {
+        return Arrays.copyOfRange(session, START_BYTES, session.length - START_BYTES);
+    }
+
+    /**
+     * The window of a store key of a windowed table.
+     * @param windows the table's windows
+     * @param stored a store key that is not metadata
+     * @return the window; for a session, from its first event time to one past its last
+     */
+    public static Window window(Windows windows, byte[] stored) {
+        if (windows.session()) {
+            return new Window(sessionStart(stored), start(stored) + 1);
+        }
+        return windows.window(start(stored));
+    }
+
+    /**
+     * The encoded key of a store key of a windowed table.
+     * @param windows the table's windows
+     * @param stored a store key that is not metadata
+     * @return the key
+     */
+    public static byte[] key(Windows windows, byte[] stored) {
+        return windows.session() ? sessionKey(stored) : key(stored);
     }
 
     /**

@@ -18,6 +18,12 @@ public final class WindowState {
 
     private final boolean exactlyOnce;
 
+    /** The windows of the table: its session windows' recent sessions are pruned as the stream time moves. */
+    private final Windows windows;
+
+    /** The recent sessions by key, for session windows; {@code null} otherwise. */
+    private final SessionIndex sessions;
+
     private volatile long streamTime = Long.MIN_VALUE;
 
     private volatile long lastClosedStart = Long.MIN_VALUE;
@@ -35,7 +41,26 @@ public final class WindowState {
      * @param exactlyOnce whether closed windows are marked in the same transaction as their results
      */
     public WindowState(boolean exactlyOnce) {
+        this(exactlyOnce, null);
+    }
+
+    /**
+     * Creates the state of a partition that has seen no record.
+     * @param exactlyOnce whether closed windows are marked in the same transaction as their results
+     * @param windows the table's windows, for session windows an index of their recent sessions
+     */
+    public WindowState(boolean exactlyOnce, Windows windows) {
         this.exactlyOnce = exactlyOnce;
+        this.windows = windows;
+        this.sessions = (windows != null && windows.session()) ? new SessionIndex() : null;
+    }
+
+    /**
+     * The recent sessions of a table of session windows, by key.
+     * @return the index, {@code null} for tumbling or hopping windows
+     */
+    public SessionIndex sessions() {
+        return this.sessions;
     }
 
     /**
@@ -53,6 +78,11 @@ public final class WindowState {
         return this.streamTime;
     }
 
+    /**
+     * The start of the newest closed window: every window starting at or before it is closed. For session windows,
+     * the last event time of the newest closed session: every session ending at or before it is closed.
+     * @return epoch milliseconds, {@link Long#MIN_VALUE} if none
+     */
     public long lastClosedStart() {
         return this.lastClosedStart;
     }
@@ -72,6 +102,9 @@ public final class WindowState {
         }
         this.closed.addAndGet(closedWindows);
         this.open.addAndGet(-closedWindows);
+        if (this.sessions != null) {
+            this.sessions.prune(this.windows.unreachableSessions(this.streamTime));
+        }
     }
 
     /**
@@ -88,6 +121,14 @@ public final class WindowState {
     /** A finished record opened a window. */
     public void opened() {
         this.open.incrementAndGet();
+    }
+
+    /**
+     * A finished record changed the number of open windows: a session opened ({@code +1}), or several merged.
+     * @param windows the change
+     */
+    public void opened(long windows) {
+        this.open.addAndGet(windows);
     }
 
     /** A record came for closed windows only and was dead-lettered. */

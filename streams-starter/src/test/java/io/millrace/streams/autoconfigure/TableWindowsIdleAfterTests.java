@@ -111,6 +111,11 @@ class TableWindowsIdleAfterTests {
             public String windowIdleAfter() {
                 return idleAfter;
             }
+
+            @Override
+            public String windowGap() {
+                return "";
+            }
         };
     }
 }

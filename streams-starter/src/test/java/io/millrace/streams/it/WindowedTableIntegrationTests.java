@@ -83,6 +83,51 @@ class WindowedTableIntegrationTests {
         assertThat(TestKafka.readAll(scenario.output())).hasSize(9);
     }
 
+    /**
+     * Session windows (configured: gap 10 s over the declared grace of 5 s) under {@code exactly-once}: sessions
+     * merge, close once each at last event time + 15 s, and a record within the gap of a closed session is late;
+     * across a restart from the checkpoint (the index of recent sessions is rebuilt from the store: a record still
+     * joins a session of the first run) and a restore from nothing (the merged sessions' deletes came back from the
+     * changelog: no stale session closes).
+     */
+    @Test
+    void sessionWindowsMergeAndCloseOnceEachAcrossARestartAndAFullRestore(@TempDir Path stateDir) {
+        Scenario scenario = Scenario.create("sessions", 2);
+        String[] sessions = { "--millrace.streams." + STREAM + ".guarantee=exactly-once",
+                "--millrace.streams." + STREAM + ".tables." + WindowTestApplication.TABLE + ".window.gap=10s" };
+
+        ConfigurableApplicationContext first = start(scenario, stateDir, sessions);
+        // a@6000 bridges a[1000] and a[12000]; d@18000 closes b[3000]; b@9000 is within the gap of the closed b.
+        scenario.send(0, "a@1000", "a@12000", "b@3000", "a@6000", "d@18000", "b@9000");
+        scenario.send(1, "e@500", "e@20000");
+        assertThat(results(scenario, 2)).containsExactly("e[500,501)=1", "b[3000,3001)=1");
+        assertThat(lateWords(scenario, 1)).containsExactly("b");
+        TablePartitionView.WindowsView windows = awaitWindows(first, 0, 18000L);
+        // a[1000, 12000] and d[18000].
+        assertThat(windows.open()).isEqualTo(2);
+        assertThat(windows.lastClosedStart()).isEqualTo(3000L);
+        first.close();
+
+        // From the checkpoint: a@20000 joins a[1000, 12000] of the first run; e@30000 joins e[20000].
+        ConfigurableApplicationContext second = start(scenario, stateDir, sessions);
+        scenario.send(0, "a@20000", "d@40000");
+        scenario.send(1, "e@30000");
+        assertThat(results(scenario, 4)).containsExactly("e[500,501)=1", "a[1000,20001)=4", "b[3000,3001)=1",
+                "d[18000,18001)=1");
+        second.close();
+
+        // From nothing: a@26000 is within the gap of the closed a[1000, 20000]: late; e[20000, 30000] closes alone.
+        StateDirectory.wipe(stateDir);
+        ConfigurableApplicationContext third = start(scenario, stateDir, sessions);
+        scenario.send(0, "a@26000");
+        scenario.send(1, "e@45001");
+        assertThat(results(scenario, 5)).containsExactly("e[500,501)=1", "a[1000,20001)=4", "b[3000,3001)=1",
+                "d[18000,18001)=1", "e[20000,30001)=2");
+        assertThat(lateWords(scenario, 2)).containsExactly("b", "a");
+        third.close();
+        assertThat(TestKafka.readAll(scenario.output())).hasSize(5);
+    }
+
     @Test
     void configurationTurnsTheDeclaredTumblingWindowsIntoHoppingOnes(@TempDir Path stateDir) {
         Scenario scenario = Scenario.create("hopping", 1);

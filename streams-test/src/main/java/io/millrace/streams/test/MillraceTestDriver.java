@@ -211,7 +211,7 @@ public final class MillraceTestDriver implements AutoCloseable {
 
     /**
      * A windowed table's windows that are still kept (open, and closed ones within their retention), oldest first
-     * per partition, then in key order.
+     * (sessions: by last event time) per partition, then in key order.
      * @param table the table
      * @param <K> the key type
      * @param <V> the value type
@@ -227,9 +227,9 @@ public final class MillraceTestDriver implements AutoCloseable {
         for (StoredTablePartition partition : tablePartitions(table)) {
             partition.forEach((key, value) -> {
                 if (!WindowKeys.isMeta(key)) {
-                    Window window = definition.windows().window(WindowKeys.start(key));
-                    windows.add(new Windowed<>(definition.keySchema().decode(WindowKeys.key(key)), window,
-                            definition.valueSchema().decode(value)));
+                    Window window = WindowKeys.window(definition.windows(), key);
+                    K decoded = definition.keySchema().decode(WindowKeys.key(definition.windows(), key));
+                    windows.add(new Windowed<>(decoded, window, definition.valueSchema().decode(value)));
                 }
             });
         }

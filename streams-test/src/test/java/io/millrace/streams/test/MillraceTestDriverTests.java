@@ -192,6 +192,39 @@ class MillraceTestDriverTests {
     }
 
     @Test
+    void sessionWindowsMergeInTheKitAsInTheRuntime() {
+        TableDefinition<String, Long> counts = TableDefinition.of("counts", Schemas.string(), Schemas.longs())
+            .withWindows(Windows.session(Duration.ofSeconds(10)).withGrace(Duration.ofSeconds(5)));
+        StreamDefinition stream = StreamDefinition.builder("counting")
+            .input("animals", ANIMALS, (Animal animal, StreamContext context) -> {
+                context.<String, Long>windowedTable("counts").merge(animal.name(), 1L, Long::sum);
+                return null;
+            })
+            .table(counts)
+            .closedWindows("counts", "closed", COUNTS,
+                    (Windowed<String, Long> window) -> new Count(window.key(), window.windowStart(),
+                            window.windowEnd(), window.value()))
+            .build();
+        try (MillraceTestDriver driver = MillraceTestDriver.of(stream)) {
+            long t0 = driver.eventTime();
+            TestInput input = driver.input("animals");
+            // 12 s apart: two sessions (the first closes only at 15 s), until a record at 6 s bridges them.
+            input.send("1", new Animal(1L, "cat", 1), t0);
+            input.send("1", new Animal(2L, "cat", 1), t0 + 12_000);
+            input.send("1", new Animal(3L, "cat", 1), t0 + 6_000);
+            assertThat(driver.<String, Long>windowedTable("counts"))
+                .extracting(Windowed::key, Windowed::windowStart, Windowed::windowEnd, Windowed::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("cat", t0, t0 + 12_001, 3L));
+            // Closed at its last event time plus the gap plus the grace.
+            input.send("1", new Animal(4L, "dog", 1), t0 + 26_999);
+            assertThat(driver.output("closed").size()).isZero();
+            input.send("1", new Animal(5L, "dog", 1), t0 + 27_000);
+            assertThat(driver.output("closed").values(Count.class))
+                .containsExactly(new Count("cat", t0, t0 + 12_001, 3));
+        }
+    }
+
+    @Test
     void chainedStreamsFeedEachOtherAndTablesHoldTheirCounts() {
         StreamDefinition splitter = StreamDefinition.builder("splitter")
             .input("sentences", Schemas.string(), (String text, StreamContext context) -> text)

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.millrace.streams.table.KeyValue;
+import io.millrace.streams.table.SessionIndex;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.TablePartition;
 import io.millrace.streams.table.TablePartitionView;
@@ -148,7 +149,8 @@ public final class StoredTablePartition implements TablePartition {
         this.position.set(checkpoint);
         this.restoreStart = checkpoint;
         this.checkpointed = (store.directory() != null) ? checkpoint : -1;
-        this.windowState = definition.windowed() ? new WindowState(exactlyOnce) : null;
+        this.windowState = definition.windowed() ? new WindowState(exactlyOnce, definition.windows())
+                : null;
     }
 
     @Override
@@ -449,8 +451,27 @@ public final class StoredTablePartition implements TablePartition {
             synchronized (state) {
                 if (!this.windowStateLoaded) {
                     byte[] meta = get(WindowKeys.META);
+                    long lastClosed = WindowKeys.lastClosedStart(meta);
                     long[] open = new long[1];
-                    range(WindowKeys.bound(WindowKeys.lastClosedStart(meta) + 1), null, (key, value) -> open[0]++);
+                    SessionIndex sessions = state.sessions();
+                    if (sessions == null) {
+                        range(WindowKeys.bound(lastClosed + 1), null, (key, value) -> open[0]++);
+                    }
+                    else {
+                        // The open sessions, and the recent ones a record may still reach, in one scan.
+                        long unreachable = this.definition.windows().unreachableSessions(WindowKeys.streamTime(meta));
+                        sessions.clear(unreachable);
+                        range(WindowKeys.bound(Math.min(lastClosed, unreachable) + 1), null, (key, value) -> {
+                            if (WindowKeys.isMeta(key)) {
+                                return;
+                            }
+                            long last = WindowKeys.start(key);
+                            if (last > lastClosed) {
+                                open[0]++;
+                            }
+                            sessions.add(WindowKeys.sessionKey(key), WindowKeys.sessionStart(key), last);
+                        });
+                    }
                     state.load(meta, open[0]);
                     this.windowStateLoaded = true;
                 }

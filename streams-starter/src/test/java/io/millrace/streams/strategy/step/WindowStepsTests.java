@@ -195,6 +195,176 @@ class WindowStepsTests {
         assertThat(pipeline.results()).containsExactly("apple=1");
     }
 
+    /** Sessions with a gap of 10 s: a session closes 15 s after its last record, in stream time. */
+    private static final TableDefinition<String, Long> SESSIONS = TableDefinition
+        .of("counts", Schemas.string(), TestTables.LONGS)
+        .withWindows(Windows.session(Duration.ofSeconds(10)).withGrace(Duration.ofSeconds(5)));
+
+    @Test
+    void aRecordWithinTheGapOfTwoSessionsMergesThemAndTheirEntriesAreDeleted() {
+        TestTables tables = new TestTables(false, SESSIONS);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        // apple@12000 is 11 s after apple@1000: a session of its own. pear@3000 is 9 s out of order, but its own
+        // session [3000, 3000] closes only at 18000.
+        pipeline.send(0, "apple@1000", "apple@12000", "pear@3000");
+        assertThat(pipeline.next.submitted.get(2).invalid()).isNull();
+        assertThat(tables.partition("counts", 0).view().windows().open()).isEqualTo(3);
+        // apple@6000 is within 10 s of both apple sessions: one session [1000, 12000] of 3.
+        pipeline.send(0, "apple@6000");
+        assertThat(changelog(pipeline.next.submitted.get(3))).containsExactly("apple[1000,1000]=null",
+                "apple[12000,12000]=null", "apple[1000,12000]=3");
+        assertThat(tables.partition("counts", 0).view().windows().open()).isEqualTo(2);
+        assertThat(pipeline.results()).isEmpty();
+        // pear's session closes at 3000 + 10000 + 5000, apple's at 12000 + 15000.
+        pipeline.send(0, "fig@17999");
+        assertThat(pipeline.results()).isEmpty();
+        pipeline.send(0, "fig@18000");
+        assertThat(pipeline.results()).containsExactly("pear[3000,3001)=1");
+        pipeline.send(0, "fig@27000");
+        assertThat(pipeline.results()).containsExactly("pear[3000,3001)=1", "apple[1000,12001)=3");
+        // fig@27000 is 9 s after fig@18000: one session, which fig@42000 (15 s later) closes, starting another.
+        pipeline.send(0, "fig@42000");
+        assertThat(pipeline.results()).containsExactly("pear[3000,3001)=1", "apple[1000,12001)=3",
+                "fig[17999,27001)=3");
+        assertThat(tables.partition("counts", 0).view().windows()).satisfies((windows) -> {
+            assertThat(windows.open()).isEqualTo(1);
+            assertThat(windows.closed()).isEqualTo(3);
+            assertThat(windows.lastClosedStart()).isEqualTo(27000L);
+        });
+    }
+
+    @Test
+    void anOutOfOrderRecordExtendsItsSessionBackAndOneTooLateOrNearAClosedSessionIsDeadLettered() {
+        TestTables tables = new TestTables(false, SESSIONS);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(0, "kiwi@1000", "apple@10000", "apple@20000");
+        // kiwi's session closed at 16000: it went out with apple@20000.
+        assertThat(pipeline.results()).containsExactly("kiwi[1000,1001)=1");
+        // Stream time 20000, sessions ending at or before 5000 are closed. kiwi@9000 alone would close only at
+        // 24000, but it is within the gap of kiwi's closed session: late. pear@4000 would close at 19000: late.
+        // apple@8000 is 12 s out of order but within the gap of apple's open session: it joins it.
+        pipeline.send(0, "kiwi@9000", "pear@4000", "apple@8000");
+        assertThat(pipeline.next.submitted.subList(3, 5)).allSatisfy((message) -> {
+            assertThat(message.invalid().reason()).isEqualTo(InvalidMessage.Reason.LATE);
+            assertThat(message.invalid()).hasMessageContaining("late for table 'counts'");
+        });
+        assertThat(pipeline.next.submitted.get(5).invalid()).isNull();
+        pipeline.send(0, "apple@34999");
+        assertThat(pipeline.results()).containsExactly("kiwi[1000,1001)=1");
+        // apple@34999 is 14999 ms after apple's last: a new session; [8000, 20000] closes at 35000.
+        pipeline.send(0, "fig@35000");
+        assertThat(pipeline.results()).containsExactly("kiwi[1000,1001)=1", "apple[8000,20001)=3");
+        assertThat(tables.partition("counts", 0).view().windows()).satisfies((windows) -> {
+            assertThat(windows.late()).isEqualTo(2);
+            assertThat(windows.closed()).isEqualTo(2);
+            assertThat(windows.open()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aSessionTableThatDropsLateRecordsCountsThemAndNothingElse() {
+        TableDefinition<String, Long> dropping = TableDefinition.of("counts", Schemas.string(), TestTables.LONGS)
+            .withWindows(Windows.session(Duration.ofSeconds(10)).withGrace(Duration.ofSeconds(5)).droppingLate());
+        TestTables tables = new TestTables(false, dropping);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(0, "apple@1000", "apple@20000", "apple@2000");
+        assertThat(pipeline.next.submitted.get(2).invalid()).isNull();
+        assertThat(pipeline.results()).containsExactly("apple[1000,1001)=1");
+        pipeline.send(0, "pear@40000");
+        assertThat(pipeline.results()).containsExactly("apple[1000,1001)=1", "apple[20000,20001)=1");
+        assertThat(tables.partition("counts", 0).view().windows().droppedLate()).isEqualTo(1);
+        assertThat(tables.partition("counts", 0).view().windows().late()).isZero();
+    }
+
+    @Test
+    void underExactlyOnceASessionClosesWithItsMarkAndAnAbortForgetsTheSessionsOfTheTransaction() {
+        TestTables tables = new TestTables(true, SESSIONS);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(0, "apple@1000");
+        tables.partition("counts", 0).commit();
+        // apple@5000 joins [1000, 1000]; the transaction aborts: the index goes back to what the store has.
+        pipeline.send(0, "apple@5000");
+        tables.partition("counts", 0).abort();
+        pipeline.send(0, "apple@8000");
+        tables.partition("counts", 0).commit();
+        // [1000, 8000] of 2 (not 3, not two sessions) closes at 23000, its mark in the same record.
+        pipeline.send(0, "pear@23000");
+        assertThat(pipeline.results()).containsExactly("apple[1000,8001)=2");
+        assertThat(meta(pipeline.next.submitted.get(3))).containsExactly(23000L, 8000L);
+        // Aborted again: the closing is forgotten with its result, and the replay closes it again.
+        tables.partition("counts", 0).abort();
+        assertThat(tables.partition("counts", 0).windowState().lastClosedStart()).isEqualTo(8000L - 15000L);
+        pipeline.send(0, "pear@23000");
+        tables.partition("counts", 0).commit();
+        assertThat(pipeline.results()).containsExactly("apple[1000,8001)=2", "apple[1000,8001)=2");
+        // Committed: nothing closes twice.
+        pipeline.send(0, "pear@30000");
+        assertThat(pipeline.results()).hasSize(2);
+    }
+
+    @Test
+    void aSessionTableRefusesComputeWithoutAMerger() {
+        InputProcessor<String, String> computing = new InputProcessor<>() {
+
+            @Override
+            public long eventTime(String value, StreamContext context) {
+                return COUNTING.eventTime(value, context);
+            }
+
+            @Override
+            public String ingest(String value, StreamContext context) {
+                context.<String, Long>windowedTable("counts").compute(fruit(value), (w, c) -> 1L);
+                return null;
+            }
+        };
+        Pipeline pipeline = new Pipeline(new TestTables(false, SESSIONS), computing, RESULTS);
+        pipeline.send(0, "apple@1000");
+        assertThat(pipeline.next.submitted.get(0).invalid())
+            .hasStackTraceContaining("has session windows, which merge: use compute(key, function, merger)");
+    }
+
+    @Test
+    void aSessionFetchFindsTheKeysSessionsOverlappingARangeOldOnesFromTheStoreRecentOnesFromTheIndex() {
+        List<String> reads = new ArrayList<>();
+        InputProcessor<String, String> reading = new InputProcessor<>() {
+
+            @Override
+            public long eventTime(String value, StreamContext context) {
+                return COUNTING.eventTime(value, context);
+            }
+
+            @Override
+            public String ingest(String value, StreamContext context) {
+                var table = context.<String, Long>windowedTable("counts");
+                table.merge(fruit(value), 1L, Long::sum);
+                reads.add(table.fetch(fruit(value), 0, 100_000).stream()
+                    .map((w) -> "[" + w.windowStart() + "," + w.windowEnd() + ")=" + w.value()).toList()
+                        + " " + table.fetch(fruit(value), 2000, 29_999).size() + " " + table.get(fruit(value), 1000)
+                        + " " + table.get(fruit(value), 30_000));
+                return null;
+            }
+        };
+        Pipeline pipeline = new Pipeline(new TestTables(false, SESSIONS), reading, RESULTS);
+        // apple[1000] closes with apple@30000, which also drops it from the index (30000 - 2 * gap - grace = 5000).
+        pipeline.send(0, "apple@1000", "apple@30000", "apple@31000");
+        assertThat(pipeline.results()).containsExactly("apple[1000,1001)=1");
+        assertThat(reads).containsExactly("[[1000,1001)=1] 0 1 null", "[[1000,1001)=1, [30000,30001)=1] 0 1 1",
+                "[[1000,1001)=1, [30000,31001)=2] 0 1 2");
+    }
+
+    /** The changelog writes of a record to windows: {@code key[start,last]=value}, in order. */
+    private static List<String> changelog(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+        List<String> writes = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> record : message.payload()) {
+            if (record instanceof ChangelogRecord && !WindowKeys.isMeta(record.key())) {
+                writes.add(TestRecords.string(WindowKeys.sessionKey(record.key())) + "["
+                        + WindowKeys.sessionStart(record.key()) + "," + WindowKeys.start(record.key()) + "]="
+                        + ((record.value() != null) ? TestRecords.string(record.value()) : "null"));
+            }
+        }
+        return writes;
+    }
+
     @SuppressWarnings({ "unchecked", "rawtypes" })
     private static List<Output<String, ?>> closedWindows(FlatOutputProcessor<Windowed<String, Long>, String> processor) {
         return List.of((Output) new Output<>("results", Schemas.string(), processor).ofClosedWindows("counts"));
