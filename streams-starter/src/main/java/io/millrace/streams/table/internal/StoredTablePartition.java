@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -27,7 +28,9 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
  * One partition of one table in this instance: its local store, its place in the changelog, and, under
  * {@code exactly-once}, the writes of the open transaction.
  *
- * <p>Finished records' writes wait in {@code uncommitted}, which reads see first, and reach the store in batches
+ * <p>Finished records' writes wait in {@code uncommitted} (a hash map: reads and writes of single keys are the
+ * per-record path, key order is needed only by range reads, which sort what they take from it), which reads see
+ * first, and reach the store in batches
  * (one RocksDB write, one write-ahead-log append, for thousands of records rather than one per record). Under
  * {@code exactly-once} a batch is applied, atomically, only after the transaction that wrote it to the changelog
  * committed. The store therefore never holds a write the changelog may lose, so a crash needs no full restore: the
@@ -59,7 +62,7 @@ public final class StoredTablePartition implements TablePartition {
 
     private final KeyValueStore store;
 
-    private final ConcurrentSkipListMap<byte[], byte[]> uncommitted;
+    private final ConcurrentHashMap<Key, byte[]> uncommitted;
 
     private final boolean exactlyOnce;
 
@@ -142,7 +145,7 @@ public final class StoredTablePartition implements TablePartition {
         this.changelogTopic = changelogTopic;
         this.partition = partition;
         this.store = store;
-        this.uncommitted = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        this.uncommitted = new ConcurrentHashMap<>();
         this.exactlyOnce = exactlyOnce;
         this.position.set(checkpoint);
         this.restoreStart = checkpoint;
@@ -185,7 +188,7 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public byte[] get(byte[] key) {
-        byte[] pending = this.uncommitted.get(key);
+        byte[] pending = this.uncommitted.get(new Key(key));
         if (pending != null) {
             return (pending == TOMBSTONE) ? null : pending;
         }
@@ -202,7 +205,7 @@ public final class StoredTablePartition implements TablePartition {
         long bytes = 0;
         for (KeyValue write : writes) {
             byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
-            this.uncommitted.put(write.key(), value);
+            this.uncommitted.put(new Key(write.key()), value);
             bytes += write.key().length + value.length;
         }
         this.written.addAndGet(writes.size());
@@ -230,8 +233,8 @@ public final class StoredTablePartition implements TablePartition {
             return;
         }
         List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
-        for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
-            batch.add(new KeyValue(entry.getKey(), (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
+        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+            batch.add(new KeyValue(entry.getKey().bytes, (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
         }
         this.store.write(batch);
         this.uncommitted.clear();
@@ -248,17 +251,18 @@ public final class StoredTablePartition implements TablePartition {
         this.buffered.set(0);
         this.bufferedBytes.set(0);
         if (!this.uncommitted.isEmpty()) {
-            List<Map.Entry<byte[], byte[]>> taken = new ArrayList<>();
-            List<KeyValue> batch = new ArrayList<>();
-            for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
+            List<Key> keys = new ArrayList<>(this.uncommitted.size());
+            List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
+            for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
                 byte[] value = entry.getValue();
-                taken.add(Map.entry(entry.getKey(), value));
-                batch.add(new KeyValue(entry.getKey(), (value == TOMBSTONE) ? null : value));
+                keys.add(entry.getKey());
+                batch.add(new KeyValue(entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
             }
             this.store.write(batch);
-            for (Map.Entry<byte[], byte[]> entry : taken) {
+            for (int i = 0; i < keys.size(); i++) {
                 // By identity (byte[] equals): a value written since stays for the next batch.
-                this.uncommitted.remove(entry.getKey(), entry.getValue());
+                byte[] value = batch.get(i).value();
+                this.uncommitted.remove(keys.get(i), (value != null) ? value : TOMBSTONE);
             }
         }
         this.committed.accumulateAndGet(acknowledgedBefore, Math::max);
@@ -362,20 +366,29 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action) {
-        Map<byte[], byte[]> pending = (to != null) ? this.uncommitted.subMap(from, true, to, false)
-                : this.uncommitted.tailMap(from, true);
-        if (pending.isEmpty()) {
+        Map<byte[], byte[]> overlay = null;
+        if (!this.uncommitted.isEmpty()) {
+            for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+                byte[] key = entry.getKey().bytes;
+                if (Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0)) {
+                    if (overlay == null) {
+                        overlay = new TreeMap<>(Arrays::compareUnsigned);
+                    }
+                    overlay.put(key, entry.getValue());
+                }
+            }
+        }
+        if (overlay == null) {
             try (KeyValueIterator entries = this.store.range(from, to)) {
                 entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
             }
             return;
         }
-        Map<byte[], byte[]> overlay = new java.util.TreeMap<>(Arrays::compareUnsigned);
-        overlay.putAll(pending);
+        Map<byte[], byte[]> pending = overlay;
         try (KeyValueIterator entries = this.store.range(from, to)) {
-            entries.forEachRemaining((entry) -> overlay.putIfAbsent(entry.key(), entry.value()));
+            entries.forEachRemaining((entry) -> pending.putIfAbsent(entry.key(), entry.value()));
         }
-        overlay.forEach((key, value) -> {
+        pending.forEach((key, value) -> {
             if (value != TOMBSTONE) {
                 action.accept(key, value);
             }
@@ -472,5 +485,28 @@ public final class StoredTablePartition implements TablePartition {
     @Override
     public String toString() {
         return this.changelogTopic + "-" + this.partition + "[" + this.role + "]";
+    }
+
+    /** A key of {@link #uncommitted}: compared by content, its hash computed once. */
+    private static final class Key {
+
+        final byte[] bytes;
+
+        private final int hash;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && this.hash == key.hash && Arrays.equals(this.bytes, key.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return this.hash;
+        }
     }
 }
