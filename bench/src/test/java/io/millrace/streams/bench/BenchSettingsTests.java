@@ -49,7 +49,8 @@ class BenchSettingsTests {
 
         BenchSettings all = BenchSettings.from(new String[] { "--scenario=all" }, new Properties());
 
-        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed");
+        assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed",
+                "windowed-rekeyed");
         assertThat(all.restoreRecords()).isEqualTo(1_000_000);
         assertThat(all.wordCountPartitions()).isEqualTo(3);
     }
