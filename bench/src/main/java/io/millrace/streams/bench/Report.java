@@ -284,7 +284,7 @@ final class Report {
             for (WindowedContender baseline : windowed.contenders()) {
                 boolean streams = baseline.name().startsWith("win-kstreams");
                 boolean sameGuarantee = baseline.exactlyOnce() == millrace.exactlyOnce();
-                if ((streams && sameGuarantee || baseline.name().equals("win-bare"))
+                if ((streams && sameGuarantee || baseline.name().startsWith("win-bare"))
                         && !measured(windowed.runs(), baseline.name()).isEmpty()) {
                     ratioRow(millrace.name() + " / " + baseline.name(), Spread.ratio(windowed.runs(), millrace.name(),
                             baseline.name(), RunResult::throughput), streams ? TARGET_WINDOWED_VS_STREAMS : Double.NaN);

@@ -28,9 +28,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * partition its counted key hashes to (as the default partitioner places the re-keyed record in the repartition
  * topic), so each partition of the repartition topic is fed by one input partition, in order: otherwise the first
  * stage, which reads its input partitions one fetch at a time (thousands of records each, seconds of event time),
- * interleaves them in the repartition topic with skews far beyond the 1 s grace, and every system drops records as
- * late (Kafka Streams silently), which is not what this measures. The closing records then carry, as value, keys
- * {@code ~end<n>} chosen to hash to every partition, one per partition, each in that input partition.
+ * interleaves them in the repartition topic with skews far beyond the 1 s grace, and every system would drop
+ * records as late (reasoned from the fetch sizes, not measured), which is not what this measures. The closing
+ * records then carry, as value, keys {@code ~end<n>} chosen to hash to every partition, one per partition, each in
+ * that input partition.
  */
 final class WindowedRecords {
 
