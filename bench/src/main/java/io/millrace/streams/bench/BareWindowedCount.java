@@ -23,7 +23,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * of counts per open window (no store, no changelog: a crash loses the open windows); a window is sent, one
  * record per key (the key, then 8-byte window start and 8-byte count), when its partition's stream time reaches its
  * end plus the grace, as Millrace and Kafka Streams close it; every second a producer flush, then a commit. The
- * floor.
+ * floor. It counts the record's value, which is the counted key in both inputs: in the keyed one the key as well,
+ * in the re-keyed one the value alone; the re-keyed input puts each counted key in one partition
+ * ({@link WindowedRecords}), so one process needs no repartition topic to count it, and this loop has none.
  */
 final class BareWindowedCount implements WindowedContender {
 
@@ -33,14 +35,17 @@ final class BareWindowedCount implements WindowedContender {
 
     private final ClientSettings clients;
 
-    BareWindowedCount(String input, ClientSettings clients) {
+    private final boolean rekeyed;
+
+    BareWindowedCount(String input, ClientSettings clients, boolean rekeyed) {
         this.input = input;
         this.clients = clients;
+        this.rekeyed = rekeyed;
     }
 
     @Override
     public String name() {
-        return "win-bare";
+        return "win-bare" + (this.rekeyed ? "-rekeyed" : "");
     }
 
     @Override
@@ -90,7 +95,7 @@ final class BareWindowedCount implements WindowedContender {
                 while (running.get() && failure.get() == null) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                         partitions.computeIfAbsent(record.partition(), (partition) -> new PartitionWindows())
-                                .count(new String(record.key(), StandardCharsets.UTF_8), record.timestamp(),
+                                .count(new String(record.value(), StandardCharsets.UTF_8), record.timestamp(),
                                         (key, start, count) -> producer.send(new ProducerRecord<>(output,
                                                 key.getBytes(StandardCharsets.UTF_8), ByteBuffer.allocate(16)
                                                         .putLong(start).putLong(count).array()), callback));

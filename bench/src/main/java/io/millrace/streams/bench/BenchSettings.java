@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * @param contenders the contenders to run by name, or empty for all; a contest or scenario with 0 records is
  * skipped
  * @param scenarios the scenarios to run: {@code animals} (the throughput contest, the slow handler and the stalled
- * output), {@code restore}, {@code wordcount}, {@code windowed}, {@code tracing}
+ * output), {@code restore}, {@code wordcount}, {@code windowed}, {@code windowed-rekeyed}, {@code tracing}
  * @param restoreRecords distinct keys in the changelog of the restore scenario
  * @param restorePartitions partitions of that changelog (and of its stream's input)
  * @param wordCountRecords input records (words) of the word-count scenario
@@ -54,7 +54,8 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
         int windowedRecords, int windowedKeys, int windowedWindows, int windowedPartitions, int tracingRecords) {
 
     /** Every scenario, as {@code --scenario=all} names them. */
-    static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount", "windowed", "tracing");
+    static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount", "windowed",
+            "windowed-rekeyed", "tracing");
 
     /** The values of {@code --pin}. */
     static final Set<String> PINS = Set.of("auto", "on", "off");

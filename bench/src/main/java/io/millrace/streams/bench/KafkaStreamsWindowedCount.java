@@ -19,6 +19,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Suppressed;
@@ -35,15 +37,18 @@ import org.springframework.util.FileSystemUtils;
  * at-least-once (commit every 1 s) or {@code exactly_once_v2} (every 100 ms). Without suppress, the cache folds the
  * updates of a key and window between commits, and the last update of each is its final count.
  *
- * <p>Keyed input ({@code groupByKey}, no repartition topic). The re-keyed variant of issue 12 is
- * {@code groupBy((key, value) -> value, Grouped.with(Serdes.String(), Serdes.String()))} here, with the
- * input's key moved off the counted key in {@link WindowedRecords}.
+ * <p>Keyed input: {@code groupByKey}, no repartition topic. Re-keyed input ({@code --scenario=windowed-rekeyed}):
+ * {@code groupBy((user, key) -> key, Grouped.as("rekey"))}, which writes every record to the repartition topic
+ * {@code <application.id>-rekey-repartition} and counts it from there (the second sub-topology, same stream thread).
  */
 final class KafkaStreamsWindowedCount implements WindowedContender {
 
     private static final int EXACTLY_ONCE_COMMIT_INTERVAL_MS = 100;
 
     private static final long CACHE_BYTES = 10 * 1024 * 1024;
+
+    /** The name of the re-keying's repartition topic (after the application id). */
+    private static final String REPARTITION = "rekey";
 
     private final String input;
 
@@ -53,21 +58,27 @@ final class KafkaStreamsWindowedCount implements WindowedContender {
 
     private final boolean exactlyOnce;
 
-    KafkaStreamsWindowedCount(String input, ClientSettings clients, boolean suppress, boolean exactlyOnce) {
+    private final boolean rekeyed;
+
+    KafkaStreamsWindowedCount(String input, ClientSettings clients, boolean suppress, boolean exactlyOnce,
+            boolean rekeyed) {
         this.input = input;
         this.clients = clients;
         this.suppress = suppress;
         this.exactlyOnce = exactlyOnce;
+        this.rekeyed = rekeyed;
     }
 
     @Override
     public String name() {
-        return "win-kstreams" + (this.suppress ? "-suppress" : "") + (this.exactlyOnce ? "-eos" : "");
+        return "win-kstreams" + (this.suppress ? "-suppress" : "") + (this.rekeyed ? "-rekeyed" : "")
+                + (this.exactlyOnce ? "-eos" : "");
     }
 
     @Override
     public String description() {
-        return "Kafka Streams groupByKey().windowedBy(10 s, grace 1 s).count()"
+        return "Kafka Streams " + (this.rekeyed ? "groupBy(value)" : "groupByKey()")
+                + ".windowedBy(10 s, grace 1 s).count()"
                 + (this.suppress ? ".suppress(untilWindowCloses)" : "") + ", "
                 + (this.exactlyOnce ? "exactly_once_v2" : "at-least-once") + ", cache 10 MB, commit every "
                 + commitInterval() + " ms";
@@ -79,7 +90,13 @@ final class KafkaStreamsWindowedCount implements WindowedContender {
 
     @Override
     public String output() {
-        return "kstreams" + (this.suppress ? "-suppress" : "") + (this.exactlyOnce ? "-eos" : "") + "-window-counts";
+        return "kstreams" + (this.suppress ? "-suppress" : "") + (this.rekeyed ? "-rekeyed" : "")
+                + (this.exactlyOnce ? "-eos" : "") + "-window-counts";
+    }
+
+    @Override
+    public String repartitionTopic(String runId) {
+        return this.rekeyed ? runId + "-" + REPARTITION + "-repartition" : null;
     }
 
     @Override
@@ -114,9 +131,12 @@ final class KafkaStreamsWindowedCount implements WindowedContender {
 
     Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
-        KTable<Windowed<String>, Long> counts = builder
-                .stream(this.input, Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()))
+        KStream<String, byte[]> input = builder.stream(this.input, Consumed.with(Serdes.String(), Serdes.ByteArray()));
+        KGroupedStream<String, byte[]> grouped = this.rekeyed
+                ? input.groupBy((user, key) -> new String(key, StandardCharsets.UTF_8),
+                        Grouped.with(REPARTITION, Serdes.String(), Serdes.ByteArray()))
+                : input.groupByKey(Grouped.with(Serdes.String(), Serdes.ByteArray()));
+        KTable<Windowed<String>, Long> counts = grouped
                 .windowedBy(TimeWindows.ofSizeAndGrace(WindowedRecords.SIZE, WindowedRecords.GRACE))
                 .count();
         if (this.suppress) {

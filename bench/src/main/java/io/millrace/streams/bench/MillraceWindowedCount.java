@@ -23,34 +23,51 @@ final class MillraceWindowedCount implements WindowedContender {
 
     private final Map<String, Object> properties;
 
-    MillraceWindowedCount(String input, ClientSettings clients, boolean exactlyOnce) {
+    private final boolean rekeyed;
+
+    MillraceWindowedCount(String input, ClientSettings clients, boolean exactlyOnce, boolean rekeyed) {
         this.exactlyOnce = exactlyOnce;
+        this.rekeyed = rekeyed;
         this.properties = new LinkedHashMap<>(clients.springKafka());
         String stream = "millrace.streams." + MillraceWindowedCountApplication.STREAM;
         this.properties.put("bench.windowed.input", input);
+        this.properties.put("bench.windowed.rekeyed", rekeyed);
+        this.properties.put("bench.windowed.output", output());
         this.properties.put(stream + ".dead-letter-topic", "millrace-win-dlt");
         this.properties.put(stream + ".guarantee", exactlyOnce ? "exactly-once" : "at-least-once");
     }
 
     @Override
     public String name() {
-        return "win-millrace" + (this.exactlyOnce ? "-eos" : "");
+        return "win-millrace" + (this.rekeyed ? "-rekeyed" : "") + (this.exactlyOnce ? "-eos" : "");
     }
 
     @Override
     public String description() {
-        return "Millrace, windowed table (10 s, grace 1 s) + output of closed windows, "
+        return "Millrace, " + (this.rekeyed ? "re-keyed by the value (KeySelector, second stage), " : "")
+                + "windowed table (10 s, grace 1 s) + output of closed windows, "
                 + (this.exactlyOnce ? "exactly-once" : "at-least-once");
     }
 
     @Override
     public String output() {
-        return MillraceWindowedCountApplication.OUTPUT;
+        return MillraceWindowedCountApplication.OUTPUT + (this.rekeyed ? "-rekeyed" : "");
     }
 
     @Override
     public String group(String runId) {
         return runId + "-" + MillraceWindowedCountApplication.STREAM;
+    }
+
+    @Override
+    public String repartitionTopic(String runId) {
+        // Stage 2's topic and group have one name: <application-id>-<stream>-repartition.
+        return this.rekeyed ? group(runId) + "-repartition" : null;
+    }
+
+    @Override
+    public String repartitionGroup(String runId) {
+        return group(runId) + "-repartition";
     }
 
     @Override

@@ -1,12 +1,15 @@
 package io.millrace.streams.bench;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import io.millrace.streams.processor.InputProcessor;
+import io.millrace.streams.processor.KeySelector;
 import io.millrace.streams.processor.OutputProcessor;
 import io.millrace.streams.processor.StreamContext;
 import io.millrace.streams.runtime.StreamDefinition;
@@ -21,8 +24,10 @@ import io.millrace.streams.table.Windows;
  * {@code String} to {@code Long} (tumbling 10 s, grace 1 s), no output per record, and an output of closed windows:
  * one record per key and window, keyed by the key, the 8-byte window start then the 8-byte count.
  *
- * <p>Keyed input. For the re-keyed variant of issue 12, count the value ({@code new String(value, UTF_8)}) behind
- * the re-keying step once Millrace has one.
+ * <p>Keyed input, or ({@code bench.windowed.rekeyed}) re-keyed: a first stage whose {@code KeySelector} takes the
+ * value (the counted key) as the new key, sending each record to the repartition topic, and a second stage that
+ * counts the re-keyed records ({@link StreamContext#keyAsString()} is now the counted key) with the same table and
+ * output: what {@code @StreamProcessor(rekeyed = true)} builds (README, "Re-keying").
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -38,15 +43,25 @@ class MillraceWindowedCountApplication {
     StreamDefinition windowedCount(Environment environment) {
         OutputProcessor<Windowed<String, Long>, byte[]> result = (window) -> ByteBuffer.allocate(2 * Long.BYTES)
                 .putLong(window.windowStart()).putLong(window.value()).array();
-        return StreamDefinition.builder(STREAM)
-                .input(environment.getRequiredProperty("bench.windowed.input"), Schemas.bytes(),
-                        (byte[] value, StreamContext context) -> {
-                            context.<String, Long>windowedTable(TABLE).merge(context.keyAsString(), 1L, Long::sum);
-                            return null;
-                        })
+        InputProcessor<byte[], byte[]> count = (byte[] value, StreamContext context) -> {
+            context.<String, Long>windowedTable(TABLE).merge(context.keyAsString(), 1L, Long::sum);
+            return null;
+        };
+        String input = environment.getRequiredProperty("bench.windowed.input");
+        StreamDefinition.Builder builder = StreamDefinition.builder(STREAM);
+        if (environment.getProperty("bench.windowed.rekeyed", Boolean.class, false)) {
+            KeySelector<byte[]> byValue = (value) -> new String(value, StandardCharsets.UTF_8);
+            builder.input(input, Schemas.bytes(), (byte[] value, StreamContext context) -> value)
+                .rekey(byValue, Schemas.bytes(), count);
+        }
+        else {
+            builder.input(input, Schemas.bytes(), count);
+        }
+        return builder
                 .table(TableDefinition.of(TABLE, Schemas.string(), LongSchemas.decimal())
                         .withWindows(Windows.tumbling(WindowedRecords.SIZE).withGrace(WindowedRecords.GRACE)))
-                .closedWindows(TABLE, OUTPUT, Schemas.bytes(), result)
+                .closedWindows(TABLE, environment.getProperty("bench.windowed.output", OUTPUT), Schemas.bytes(),
+                        result)
                 .build();
     }
 }

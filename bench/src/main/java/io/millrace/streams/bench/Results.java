@@ -18,10 +18,11 @@ import java.util.List;
  * @param restore the restore scenario, or {@code null} if it was skipped
  * @param wordCount the word-count scenario, or {@code null} if it was skipped
  * @param windowed the windowed-count scenario, or {@code null} if it was skipped
+ * @param windowedRekeyed its re-keyed variant, or {@code null} if it was skipped
  * @param tracing the tracing-cost scenario, or {@code null} if it was skipped
  */
 record Results(BenchSettings settings, String broker, String cpus, Expected animals, List<Contender> contest,
         List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,
         StallResult stall, RestoreResults restore, WordCountResults wordCount, WindowedResults windowed,
-        TracingResults tracing) {
+        WindowedResults windowedRekeyed, TracingResults tracing) {
 }

@@ -34,6 +34,25 @@ interface WindowedContender extends Contender {
     }
 
     /**
+     * The topic a re-keying run writes its re-keyed records to and counts them from; the run is finished once the
+     * group of {@link #repartitionGroup(String)} committed all of it too.
+     * @param runId the run
+     * @return the topic, {@code null} if the run does not re-key
+     */
+    default String repartitionTopic(String runId) {
+        return null;
+    }
+
+    /**
+     * The consumer group a re-keying run commits its repartition topic's offsets in.
+     * @param runId the run
+     * @return the group
+     */
+    default String repartitionGroup(String runId) {
+        return group(runId);
+    }
+
+    /**
      * Reads one output record.
      * @param record the record
      * @return the key, its window and its count

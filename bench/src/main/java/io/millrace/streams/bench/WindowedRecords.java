@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -21,9 +22,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * then one record per partition, keyed {@link #END}, far enough ahead to close every window of the input in every
  * system (its own window never closes, and it is left out of the expectation).
  *
- * <p>Re-keyed later (issue 12: {@code groupBy}, a repartition topic): key the records by something else (a user,
- * say) and count the value; stream time then moves per partition of the re-keyed stream, so the closing records
- * must carry keys that land on every one of its partitions, not one {@link #END} per input partition.
+ * <p>Re-keyed ({@code --scenario=windowed-rekeyed}, issue 12's {@code groupBy}, a repartition topic): each record is
+ * keyed by something else (a user, {@code user00000} ..., drawn uniformly from as many users as keys) and the
+ * counted key is its value alone, so every contender must re-key by the value. The record goes to the input
+ * partition its counted key hashes to (as the default partitioner places the re-keyed record in the repartition
+ * topic), so each partition of the repartition topic is fed by one input partition, in order: otherwise the first
+ * stage, which reads its input partitions one fetch at a time (thousands of records each, seconds of event time),
+ * interleaves them in the repartition topic with skews far beyond the 1 s grace, and every system would drop
+ * records as late (reasoned from the fetch sizes, not measured), which is not what this measures. The closing
+ * records then carry, as value, keys {@code ~end<n>} chosen to hash to every partition, one per partition, each in
+ * that input partition.
  */
 final class WindowedRecords {
 
@@ -52,6 +60,20 @@ final class WindowedRecords {
      * @return every window's count
      */
     Expectation seed(String topic, long count, int keys, int windows, int partitions) {
+        return seed(topic, count, keys, windows, partitions, false);
+    }
+
+    /**
+     * Seeds the topic, keyed by the counted key or re-keyed.
+     * @param topic the topic
+     * @param count how many records, closing records aside
+     * @param keys how many distinct keys
+     * @param windows how many windows the timestamps span
+     * @param partitions the topic's partitions, each of which gets a closing record
+     * @param rekeyed whether the records are keyed by a user and the counted key is the value alone
+     * @return every window's count
+     */
+    Expectation seed(String topic, long count, int keys, int windows, int partitions, boolean rekeyed) {
         long size = SIZE.toMillis();
         long start = Math.floorDiv(System.currentTimeMillis() - Duration.ofHours(1).toMillis(), size) * size;
         Random random = new Random(42);
@@ -64,7 +86,11 @@ final class WindowedRecords {
                 long timestamp = start + i * windows * size / count;
                 counts.merge(id(key, Math.floorDiv(timestamp, size) * size), 1L, Long::sum);
                 byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(topic, null, timestamp, bytes, bytes), (metadata, ex) -> {
+                ProducerRecord<byte[], byte[]> record = rekeyed
+                        ? new ProducerRecord<>(topic, partitionOf(bytes, partitions), timestamp,
+                                user(random.nextInt(keys)), bytes)
+                        : new ProducerRecord<>(topic, null, timestamp, bytes, bytes);
+                producer.send(record, (metadata, ex) -> {
                     if (ex != null) {
                         failure.compareAndSet(null, ex);
                     }
@@ -74,7 +100,8 @@ final class WindowedRecords {
             long closing = Math.floorDiv(last, size) * size + 2 * size + GRACE.toMillis();
             byte[] end = END.getBytes(StandardCharsets.UTF_8);
             for (int partition = 0; partition < partitions; partition++) {
-                producer.send(new ProducerRecord<>(topic, partition, closing, end, end));
+                byte[] value = rekeyed ? endKeyFor(partition, partitions) : end;
+                producer.send(new ProducerRecord<>(topic, partition, closing, end, value));
             }
             producer.flush();
         }
@@ -86,6 +113,34 @@ final class WindowedRecords {
 
     static String key(int index) {
         return String.format("key%05d", index);
+    }
+
+    private static byte[] user(int index) {
+        return String.format("user%05d", index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The partition the default partitioner gives a key: where a re-keyed record lands. */
+    static int partitionOf(byte[] key, int partitions) {
+        return BuiltInPartitioner.partitionForKey(key, partitions);
+    }
+
+    /** A closing key ({@code ~end<n>}) that hashes to a partition. */
+    static byte[] endKeyFor(int partition, int partitions) {
+        for (int n = 0;; n++) {
+            byte[] key = (END + n).getBytes(StandardCharsets.UTF_8);
+            if (partitionOf(key, partitions) == partition) {
+                return key;
+            }
+        }
+    }
+
+    /**
+     * Whether a key is a closing record's, left out of the checks.
+     * @param key a counted key
+     * @return whether it starts with {@link #END}
+     */
+    static boolean isEnd(String key) {
+        return key.startsWith(END);
     }
 
     /**

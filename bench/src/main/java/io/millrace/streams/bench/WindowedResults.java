@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * What the windowed-count scenario measured.
  *
+ * @param rekeyed whether the input was keyed by something else and re-keyed
  * @param records input records, closing records aside
  * @param keys distinct keys
  * @param windows windows the input spans
@@ -15,6 +16,6 @@ import java.util.Map;
  * @param runs every run, warm-up included
  * @param outputs output records of each contender's last run
  */
-record WindowedResults(long records, int keys, int windows, int keyWindows, int partitions,
+record WindowedResults(boolean rekeyed, long records, int keys, int windows, int keyWindows, int partitions,
         List<WindowedContender> contenders, List<RunResult> runs, Map<String, Long> outputs) {
 }

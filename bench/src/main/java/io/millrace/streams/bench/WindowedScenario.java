@@ -24,10 +24,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Afterwards the outputs of the run are read back: every key's count in every window must be its true count; a
  * contender of final results must have written exactly one per key and window, and for the others the last update
  * of each counts.
+ *
+ * <p>Re-keyed ({@code windowed-rekeyed}): the same with an input of its own keyed by a user, the counted key in the
+ * value ({@link WindowedRecords}), which every contender but the bare loop re-keys through a repartition topic;
+ * a run then ends once the input's group committed all of it and the repartition topic's group all of that.
  */
 final class WindowedScenario {
 
     static final String INPUT = "bench-windowed";
+
+    static final String REKEYED_INPUT = "bench-windowed-rekeyed";
 
     private static final long SAMPLE_MILLIS = 10;
 
@@ -43,33 +49,46 @@ final class WindowedScenario {
 
     private final List<WindowedContender> contenders;
 
+    private final boolean rekeyed;
+
+    private final String input;
+
     WindowedScenario(BenchSettings settings, ClientSettings clients, Topics topics, HeapMonitor heap,
             PrintStream log) {
+        this(settings, clients, topics, heap, log, false);
+    }
+
+    WindowedScenario(BenchSettings settings, ClientSettings clients, Topics topics, HeapMonitor heap,
+            PrintStream log, boolean rekeyed) {
         this.settings = settings;
         this.clients = clients;
         this.topics = topics;
         this.heap = heap;
         this.log = log;
-        this.contenders = List.<WindowedContender>of(new BareWindowedCount(INPUT, clients),
-                new KafkaStreamsWindowedCount(INPUT, clients, false, false),
-                new KafkaStreamsWindowedCount(INPUT, clients, true, false),
-                new MillraceWindowedCount(INPUT, clients, false),
-                new KafkaStreamsWindowedCount(INPUT, clients, false, true),
-                new KafkaStreamsWindowedCount(INPUT, clients, true, true),
-                new MillraceWindowedCount(INPUT, clients, true)).stream()
+        this.rekeyed = rekeyed;
+        String input = rekeyed ? REKEYED_INPUT : INPUT;
+        this.input = input;
+        this.contenders = List.<WindowedContender>of(new BareWindowedCount(input, clients, rekeyed),
+                new KafkaStreamsWindowedCount(input, clients, false, false, rekeyed),
+                new KafkaStreamsWindowedCount(input, clients, true, false, rekeyed),
+                new MillraceWindowedCount(input, clients, false, rekeyed),
+                new KafkaStreamsWindowedCount(input, clients, false, true, rekeyed),
+                new KafkaStreamsWindowedCount(input, clients, true, true, rekeyed),
+                new MillraceWindowedCount(input, clients, true, rekeyed)).stream()
                 .filter((contender) -> settings.runs(contender.name())).toList();
     }
 
     WindowedResults run() throws Exception {
         int partitions = this.settings.windowedPartitions();
-        List<String> names = new ArrayList<>(List.of(INPUT));
+        List<String> names = new ArrayList<>(List.of(this.input));
         this.contenders.forEach((contender) -> names.add(contender.output()));
         this.topics.create(names.stream().distinct().toList(), partitions);
-        this.log.printf("Seeding %s with %,d records over %,d keys and %d windows%n", INPUT,
-                this.settings.windowedRecords(), this.settings.windowedKeys(), this.settings.windowedWindows());
-        WindowedRecords.Expectation expected = new WindowedRecords(this.clients.bootstrapServers()).seed(INPUT,
+        this.log.printf("Seeding %s with %,d records over %,d keys and %d windows%s%n", this.input,
                 this.settings.windowedRecords(), this.settings.windowedKeys(), this.settings.windowedWindows(),
-                partitions);
+                this.rekeyed ? ", keyed by user, the counted key in the value" : "");
+        WindowedRecords.Expectation expected = new WindowedRecords(this.clients.bootstrapServers()).seed(this.input,
+                this.settings.windowedRecords(), this.settings.windowedKeys(), this.settings.windowedWindows(),
+                partitions, this.rekeyed);
         List<RunResult> runs = new ArrayList<>();
         Map<String, Long> outputs = new HashMap<>();
         int total = this.settings.warmupRounds() + this.settings.rounds();
@@ -81,7 +100,7 @@ final class WindowedScenario {
                 outputs.put(contender.name(), verify(contender, start, result, expected));
             }
         }
-        return new WindowedResults(this.settings.windowedRecords(), this.settings.windowedKeys(),
+        return new WindowedResults(this.rekeyed, this.settings.windowedRecords(), this.settings.windowedKeys(),
                 this.settings.windowedWindows(), expected.counts().size(), partitions, this.contenders, runs, outputs);
     }
 
@@ -100,12 +119,23 @@ final class WindowedScenario {
                 // Every input is fetched: sample the CPU clock until the group's offsets reach the input's end.
                 List<long[]> samples = new ArrayList<>();
                 String group = contender.group(runId);
+                String repartition = contender.repartitionTopic(runId);
+                Map<TopicPartition, Long> repartitionEnd = null;
                 while (true) {
                     samples.add(new long[] { System.nanoTime(), Meter.processCpu() });
-                    long committed = this.topics.committed(group).entrySet().stream()
-                            .filter((entry) -> entry.getKey().topic().equals(INPUT))
-                            .mapToLong(Map.Entry::getValue).sum();
-                    if (committed >= expected.records()) {
+                    if (repartitionEnd == null) {
+                        long committed = this.topics.committed(group).entrySet().stream()
+                                .filter((entry) -> entry.getKey().topic().equals(this.input))
+                                .mapToLong(Map.Entry::getValue).sum();
+                        if (committed >= expected.records()) {
+                            if (repartition == null) {
+                                break;
+                            }
+                            // The first stage is done: what it wrote to the repartition topic is there to count.
+                            repartitionEnd = this.topics.endOffsets(repartition, this.settings.windowedPartitions());
+                        }
+                    }
+                    if (repartitionEnd != null && counted(contender, runId, repartitionEnd)) {
                         break;
                     }
                     check(contender, meter, deadline);
@@ -128,6 +158,17 @@ final class WindowedScenario {
             }
             return result;
         }
+    }
+
+    /**
+     * Whether the re-keying stage committed every record of the repartition topic: its group's offsets reached the
+     * ends, or under exactly-once the last record before the commit marker that ends each partition.
+     */
+    private boolean counted(WindowedContender contender, String runId, Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, Long> committed = this.topics.committed(contender.repartitionGroup(runId));
+        long marker = contender.exactlyOnce() ? 1 : 0;
+        return ends.entrySet().stream().allMatch((end) -> end.getValue() == 0
+                || committed.getOrDefault(end.getKey(), -1L) >= end.getValue() - marker);
     }
 
     private void check(WindowedContender contender, Meter meter, long deadline) {
@@ -155,7 +196,7 @@ final class WindowedScenario {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     WindowedContender.Result window = contender.result(record);
                     read++;
-                    if (WindowedRecords.END.equals(window.key())) {
+                    if (WindowedRecords.isEnd(window.key())) {
                         continue;
                     }
                     if (last.put(WindowedRecords.id(window.key(), window.windowStart()), window.count()) != null) {

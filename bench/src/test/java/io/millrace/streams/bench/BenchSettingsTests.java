@@ -50,7 +50,7 @@ class BenchSettingsTests {
         BenchSettings all = BenchSettings.from(new String[] { "--scenario=all" }, new Properties());
 
         assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed",
-                "tracing");
+                "windowed-rekeyed", "tracing");
         assertThat(all.restoreRecords()).isEqualTo(1_000_000);
         assertThat(all.wordCountPartitions()).isEqualTo(3);
     }

@@ -24,7 +24,7 @@ class ReportTests {
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", new Expected(1000, Map.of("dlt", 10L), 0),
                 List.of(contender("bare"), contender("kstreams"), contender("millrace")), runs, null, List.of(),
-                List.of(), null, null, null, null, null);
+                List.of(), null, null, null, null, null, null);
 
         String report = new Report(results).markdown();
 
@@ -37,17 +37,18 @@ class ReportTests {
     @Test
     void theWindowedCountComparesEachMillraceRunWithKafkaStreamsOfTheSameGuaranteeAndTheBareLoop() {
         ClientSettings clients = new ClientSettings("localhost:9092", 500);
-        List<WindowedContender> contenders = List.of(new BareWindowedCount("in", clients),
-                new KafkaStreamsWindowedCount("in", clients, true, false),
-                new MillraceWindowedCount("in", clients, false),
-                new KafkaStreamsWindowedCount("in", clients, true, true),
-                new MillraceWindowedCount("in", clients, true));
+        List<WindowedContender> contenders = List.of(new BareWindowedCount("in", clients, false),
+                new KafkaStreamsWindowedCount("in", clients, true, false, false),
+                new MillraceWindowedCount("in", clients, false, false),
+                new KafkaStreamsWindowedCount("in", clients, true, true, false),
+                new MillraceWindowedCount("in", clients, true, false));
         List<RunResult> runs = List.of(run("win-bare", 1, 400), run("win-kstreams-suppress", 1, 100),
                 run("win-millrace", 1, 200), run("win-kstreams-suppress-eos", 1, 100),
                 run("win-millrace-eos", 1, 120));
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
-                null, new WindowedResults(1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)), null);
+                null, new WindowedResults(false, 1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)),
+                null, null);
 
         String report = new Report(results).markdown();
 
@@ -65,7 +66,7 @@ class ReportTests {
                 run("tr-millrace", 2, 100), run("tr-millrace-off", 2, 103), run("tr-millrace-on", 2, 60));
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
-                null, null, new TracingResults(new Expected(1000, Map.of("dlt", 10L), 0),
+                null, null, null, new TracingResults(new Expected(1000, Map.of("dlt", 10L), 0),
                         List.of(contender("tr-bare"), contender("tr-millrace"), contender("tr-millrace-off"),
                                 contender("tr-millrace-on")), runs));
 

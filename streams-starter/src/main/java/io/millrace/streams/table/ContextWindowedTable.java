@@ -109,14 +109,22 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
     }
 
     private V read(TablePartition table, byte[] key, long windowStart) {
-        return read(table, WindowKeys.encode(windowStart, key));
+        return decode(readEncoded(table, WindowKeys.encode(windowStart, key)));
     }
 
     private V read(TablePartition table, byte[] windowed) {
+        return decode(readEncoded(table, windowed));
+    }
+
+    private byte[] readEncoded(TablePartition table, byte[] windowed) {
         byte[] value = this.writes.lookup(table, windowed);
         if (value == TableWrites.NOT_WRITTEN) {
             value = table.get(windowed);
         }
+        return value;
+    }
+
+    private V decode(byte[] value) {
         return (value != null) ? this.definition.valueSchema().decode(value) : null;
     }
 
@@ -175,21 +183,25 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
     private List<Windowed<K, V>> computeWindows(K key, BiFunction<? super Window, ? super V, ? extends V> function) {
         TablePartition table = current();
         WindowState state = table.windowState();
-        List<Window> open = openWindows(state);
-        if (open.isEmpty()) {
+        long eventTime = this.eventTime.getAsLong();
+        long last = this.windows.lastWindowStart(eventTime);
+        long closed = state.lastClosedStart();
+        if (last <= closed) {
             return late(state);
         }
+        long advance = this.windows.advanceMillis();
+        long first = this.windows.firstWindowStart(eventTime);
+        if (first <= closed) {
+            // The oldest open window: the first start after the newest closed one.
+            first += (Math.floorDiv(closed - first, advance) + 1) * advance;
+        }
         byte[] encoded = encodeKey(key);
-        List<Windowed<K, V>> written = new ArrayList<>(open.size());
-        for (Window window : open) {
-            V current = read(table, encoded, window.start());
-            V updated = function.apply(window, current);
-            byte[] windowed = WindowKeys.encode(window.start(), encoded);
-            this.writes.add(table, windowed, (updated != null) ? this.definition.valueSchema().encode(updated) : null);
-            if (current == null && updated != null) {
-                this.writes.onFinish(state::opened);
-            }
-            written.add(new Windowed<>(key, window, updated));
+        if (first == last) {
+            return List.of(update(table, state, key, encoded, this.windows.window(first), function));
+        }
+        List<Windowed<K, V>> written = new ArrayList<>((int) Math.min(64, (last - first) / advance + 1));
+        for (long start = first; start <= last; start += advance) {
+            written.add(update(table, state, key, encoded, this.windows.window(start), function));
         }
         return written;
     }
@@ -337,6 +349,19 @@ public final class ContextWindowedTable<K, V> implements WindowedTable<K, V> {
         public int hashCode() {
             return Long.hashCode(this.start) * 31 + Long.hashCode(this.last);
         }
+    }
+
+    /** Reads, computes and writes a key in one window: its windowed key encoded once for both. */
+    private Windowed<K, V> update(TablePartition table, WindowState state, K key, byte[] encoded, Window window,
+            BiFunction<? super Window, ? super V, ? extends V> function) {
+        byte[] windowed = WindowKeys.encode(window.start(), encoded);
+        V current = decode(readEncoded(table, windowed));
+        V updated = function.apply(window, current);
+        this.writes.add(table, windowed, (updated != null) ? this.definition.valueSchema().encode(updated) : null);
+        if (current == null && updated != null) {
+            this.writes.onFinish(state::opened);
+        }
+        return new Windowed<>(key, window, updated);
     }
 
     private List<Windowed<K, V>> late(WindowState state) {

@@ -263,16 +263,43 @@ public record Windows(Duration size, Duration advance, Duration grace, Duration 
     public List<Window> windowsFor(long eventTime) {
         long size = sizeMillis();
         long advance = advanceMillis();
-        long last = Math.floorDiv(eventTime, advance) * advance;
-        List<Window> windows = new ArrayList<>((int) Math.min(64, size / advance + 1));
-        long first = last;
-        while (first - advance > eventTime - size) {
-            first -= advance;
+        long last = lastWindowStart(eventTime);
+        long first = firstWindowStart(eventTime);
+        if (first == last) {
+            return List.of(new Window(last, last + size));
         }
+        List<Window> windows = new ArrayList<>((int) Math.min(64, size / advance + 1));
         for (long start = first; start <= last; start += advance) {
             windows.add(new Window(start, start + size));
         }
         return windows;
+    }
+
+    /**
+     * The start of the newest window an event time falls in, without enumerating its windows.
+     * @param eventTime epoch milliseconds
+     * @return the start
+     */
+    public long lastWindowStart(long eventTime) {
+        long advance = advanceMillis();
+        return Math.floorDiv(eventTime, advance) * advance;
+    }
+
+    /**
+     * The start of the oldest window an event time falls in, without enumerating its windows.
+     * @param eventTime epoch milliseconds
+     * @return the start: {@link #lastWindowStart(long)} for tumbling windows
+     */
+    public long firstWindowStart(long eventTime) {
+        long size = sizeMillis();
+        long advance = advanceMillis();
+        long last = lastWindowStart(eventTime);
+        if (advance == size) {
+            return last;
+        }
+        // The oldest start s with s > eventTime - size, stepping back from the newest by whole advances.
+        long steps = Math.floorDiv(last - (eventTime - size) - 1, advance);
+        return last - steps * advance;
     }
 
     /**

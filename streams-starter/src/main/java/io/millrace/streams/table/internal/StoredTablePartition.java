@@ -7,7 +7,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -29,7 +30,9 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
  * One partition of one table in this instance: its local store, its place in the changelog, and, under
  * {@code exactly-once}, the writes of the open transaction.
  *
- * <p>Finished records' writes wait in {@code uncommitted}, which reads see first, and reach the store in batches
+ * <p>Finished records' writes wait in {@code uncommitted} (a hash map: reads and writes of single keys are the
+ * per-record path, key order is needed only by range reads, which sort what they take from it), which reads see
+ * first, and reach the store in batches
  * (one RocksDB write, one write-ahead-log append, for thousands of records rather than one per record). Under
  * {@code exactly-once} a batch is applied, atomically, only after the transaction that wrote it to the changelog
  * committed. The store therefore never holds a write the changelog may lose, so a crash needs no full restore: the
@@ -61,7 +64,7 @@ public final class StoredTablePartition implements TablePartition {
 
     private final KeyValueStore store;
 
-    private final ConcurrentSkipListMap<byte[], byte[]> uncommitted;
+    private final ConcurrentHashMap<Key, byte[]> uncommitted;
 
     private final boolean exactlyOnce;
 
@@ -144,7 +147,7 @@ public final class StoredTablePartition implements TablePartition {
         this.changelogTopic = changelogTopic;
         this.partition = partition;
         this.store = store;
-        this.uncommitted = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+        this.uncommitted = new ConcurrentHashMap<>();
         this.exactlyOnce = exactlyOnce;
         this.position.set(checkpoint);
         this.restoreStart = checkpoint;
@@ -188,7 +191,7 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public byte[] get(byte[] key) {
-        byte[] pending = this.uncommitted.get(key);
+        byte[] pending = this.uncommitted.get(new Key(key));
         if (pending != null) {
             return (pending == TOMBSTONE) ? null : pending;
         }
@@ -205,7 +208,7 @@ public final class StoredTablePartition implements TablePartition {
         long bytes = 0;
         for (KeyValue write : writes) {
             byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
-            this.uncommitted.put(write.key(), value);
+            this.uncommitted.put(new Key(write.key()), value);
             bytes += write.key().length + value.length;
         }
         this.written.addAndGet(writes.size());
@@ -233,8 +236,8 @@ public final class StoredTablePartition implements TablePartition {
             return;
         }
         List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
-        for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
-            batch.add(new KeyValue(entry.getKey(), (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
+        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+            batch.add(new KeyValue(entry.getKey().bytes, (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
         }
         this.store.write(batch);
         this.uncommitted.clear();
@@ -251,17 +254,18 @@ public final class StoredTablePartition implements TablePartition {
         this.buffered.set(0);
         this.bufferedBytes.set(0);
         if (!this.uncommitted.isEmpty()) {
-            List<Map.Entry<byte[], byte[]>> taken = new ArrayList<>();
-            List<KeyValue> batch = new ArrayList<>();
-            for (Map.Entry<byte[], byte[]> entry : this.uncommitted.entrySet()) {
+            List<Key> keys = new ArrayList<>(this.uncommitted.size());
+            List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
+            for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
                 byte[] value = entry.getValue();
-                taken.add(Map.entry(entry.getKey(), value));
-                batch.add(new KeyValue(entry.getKey(), (value == TOMBSTONE) ? null : value));
+                keys.add(entry.getKey());
+                batch.add(new KeyValue(entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
             }
             this.store.write(batch);
-            for (Map.Entry<byte[], byte[]> entry : taken) {
+            for (int i = 0; i < keys.size(); i++) {
                 // By identity (byte[] equals): a value written since stays for the next batch.
-                this.uncommitted.remove(entry.getKey(), entry.getValue());
+                byte[] value = batch.get(i).value();
+                this.uncommitted.remove(keys.get(i), (value != null) ? value : TOMBSTONE);
             }
         }
         this.committed.accumulateAndGet(acknowledgedBefore, Math::max);
@@ -365,20 +369,29 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action) {
-        Map<byte[], byte[]> pending = (to != null) ? this.uncommitted.subMap(from, true, to, false)
-                : this.uncommitted.tailMap(from, true);
-        if (pending.isEmpty()) {
+        Map<byte[], byte[]> overlay = null;
+        if (!this.uncommitted.isEmpty()) {
+            for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+                byte[] key = entry.getKey().bytes;
+                if (Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0)) {
+                    if (overlay == null) {
+                        overlay = new TreeMap<>(Arrays::compareUnsigned);
+                    }
+                    overlay.put(key, entry.getValue());
+                }
+            }
+        }
+        if (overlay == null) {
             try (KeyValueIterator entries = this.store.range(from, to)) {
                 entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
             }
             return;
         }
-        Map<byte[], byte[]> overlay = new java.util.TreeMap<>(Arrays::compareUnsigned);
-        overlay.putAll(pending);
+        Map<byte[], byte[]> pending = overlay;
         try (KeyValueIterator entries = this.store.range(from, to)) {
-            entries.forEachRemaining((entry) -> overlay.putIfAbsent(entry.key(), entry.value()));
+            entries.forEachRemaining((entry) -> pending.putIfAbsent(entry.key(), entry.value()));
         }
-        overlay.forEach((key, value) -> {
+        pending.forEach((key, value) -> {
             if (value != TOMBSTONE) {
                 action.accept(key, value);
             }
@@ -407,14 +420,26 @@ public final class StoredTablePartition implements TablePartition {
      * @throws IllegalStateException if the store was closed meanwhile
      */
     public List<KeyValue> readCommitted(byte[] from, byte[] to, int limit) {
-        if (from == null) {
-            from = FIRST_KEY;
+        return readCommittedFrom((from != null) ? from : FIRST_KEY, to, limit);
+    }
+
+    /** The finished writes of a key range, in key order: a copy, taken before the store is read. */
+    private Map<byte[], byte[]> pendingIn(byte[] from, byte[] to) {
+        Map<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
+        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+            byte[] key = entry.getKey().bytes;
+            if (Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0)) {
+                pending.put(key, entry.getValue());
+            }
         }
+        return pending;
+    }
+
+    private List<KeyValue> readCommittedFrom(byte[] from, byte[] to, int limit) {
         // Copied before the store is read: a batch moves entries from the buffer to the store (store first), so an
         // entry missing from this copy is in the store's iterator, and one in the copy is read from the copy.
         Iterator<Map.Entry<byte[], byte[]>> pending = this.exactlyOnce ? java.util.Collections.emptyIterator()
-                : new ArrayList<>(((to != null) ? this.uncommitted.subMap(from, true, to, false)
-                        : this.uncommitted.tailMap(from, true)).entrySet()).iterator();
+                : pendingIn(from, to).entrySet().iterator();
         List<KeyValue> found = new ArrayList<>(Math.min(limit, 1024));
         try (KeyValueIterator stored = this.store.range(from, to)) {
             KeyValue nextStored = stored.hasNext() ? stored.next() : null;
@@ -548,5 +573,28 @@ public final class StoredTablePartition implements TablePartition {
     @Override
     public String toString() {
         return this.changelogTopic + "-" + this.partition + "[" + this.role + "]";
+    }
+
+    /** A key of {@link #uncommitted}: compared by content, its hash computed once. */
+    private static final class Key {
+
+        final byte[] bytes;
+
+        private final int hash;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && this.hash == key.hash && Arrays.equals(this.bytes, key.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return this.hash;
+        }
     }
 }

@@ -432,6 +432,49 @@ class TablePartitionTests {
         return partition;
     }
 
+    @Test
+    void aRangeMergesThePendingWritesInItsBoundsInKeyOrderOverTheStore() {
+        InMemoryStore store = new InMemoryStore();
+        store.put(utf8("b"), utf8("1"));
+        store.put(utf8("d"), utf8("1"));
+        store.put(utf8("f"), utf8("1"));
+        StoredTablePartition partition = memory(store, true);
+        // Pending (a hash map, no order): inside, outside, over a stored key, deleting a stored key.
+        partition.apply(List.of(new KeyValue(utf8("e"), utf8("2")), new KeyValue(utf8("a"), utf8("2")),
+                new KeyValue(utf8("c"), utf8("2")), new KeyValue(utf8("d"), null), new KeyValue(utf8("b"), utf8("3")),
+                new KeyValue(utf8("g"), utf8("2"))));
+
+        List<String> seen = new ArrayList<>();
+        partition.range(utf8("b"), utf8("f"), (key, value) -> seen.add(text(key) + "=" + text(value)));
+        assertThat(seen).containsExactly("b=3", "c=2", "e=2");
+        seen.clear();
+        partition.range(utf8("c"), null, (key, value) -> seen.add(text(key) + "=" + text(value)));
+        assertThat(seen).containsExactly("c=2", "e=2", "f=1", "g=2");
+        seen.clear();
+        partition.range(utf8("h"), null, (key, value) -> seen.add(text(key) + "=" + text(value)));
+        assertThat(seen).isEmpty();
+
+        partition.apply(List.of(new KeyValue(utf8("c"), utf8("5"))));
+        assertThat(text(partition.get(utf8("c")))).isEqualTo("5");
+        partition.commit();
+        assertThat(entries(partition)).containsExactly("a=2", "b=3", "c=5", "e=2", "f=1", "g=2");
+    }
+
+    @Test
+    void underAtLeastOnceACommitAppliesTheBatchAndLaterWritesAreReadBeforeTheNext() {
+        InMemoryStore store = new InMemoryStore();
+        StoredTablePartition partition = memory(store, false);
+        partition.apply(List.of(new KeyValue(utf8("a"), utf8("1")), new KeyValue(utf8("b"), null)));
+        partition.commit();
+        assertThat(text(store.get(utf8("a")))).isEqualTo("1");
+        assertThat(partition.approximateSize()).isEqualTo(1);
+        partition.apply(List.of(new KeyValue(utf8("a"), utf8("2"))));
+        assertThat(text(partition.get(utf8("a")))).isEqualTo("2");
+        partition.commit();
+        assertThat(text(store.get(utf8("a")))).isEqualTo("2");
+        assertThat(entries(partition)).containsExactly("a=2");
+    }
+
     private static List<String> entries(StoredTablePartition partition) {
         List<String> seen = new ArrayList<>();
         partition.forEach((key, value) -> seen.add(text(key) + "=" + text(value)));
