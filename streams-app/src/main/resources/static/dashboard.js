@@ -1,11 +1,13 @@
 // The Millrace dashboard: polls GET actuator/streams every second, draws the topology, and shows each
-// stream's throughput, lag, partitions and tables. Pause/resume buttons appear only when the endpoint's
+// stream's throughput, lag, partitions and tables; the table browser (table-browser.js) reads the tables through the
+// interactive queries. Pause/resume buttons appear only when the endpoint's
 // write operation is exposed (management.endpoint.streams.access=unrestricted).
 // Every URL is relative to the page, so the dashboard works under a servlet context path.
 
 import {
   drawTopology, formatCount, formatRate, lagOf, restoreOf, signature, tableNames, tableSummary,
 } from './topology.js';
+import { updateBrowser } from './table-browser.js';
 
 const POLL_MILLIS = 1000;
 // Throughput is the change of `processed` over this window, smoother than two successive polls.
@@ -107,6 +109,7 @@ function render(streams, now) {
   }
   renderStreams(streams, rates);
   renderTables(streams);
+  updateBrowser(streams);
 }
 
 // ---- write operations ---------------------------------------------------------------------------
