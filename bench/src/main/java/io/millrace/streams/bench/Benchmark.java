@@ -78,16 +78,18 @@ public final class Benchmark {
             String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
             Results results = this.settings.scenario("animals") ? animals(broker, heap, work, topics, clients)
                     : new Results(this.settings, brokerJvm, null, null, List.of(), List.of(), null, List.of(),
-                            List.of(), null, null, null, null);
+                            List.of(), null, null, null, null, null);
             RestoreResults restore = this.settings.scenario("restore")
                     ? new RestoreScenario(this.settings, clients, topics, this.log).run() : null;
             WordCountResults wordCount = this.settings.scenario("wordcount")
                     ? new WordCountScenario(this.settings, clients, topics, heap, this.log).run() : null;
             WindowedResults windowed = this.settings.scenario("windowed")
                     ? new WindowedScenario(this.settings, clients, topics, heap, this.log).run() : null;
+            QueryResults queries = this.settings.scenario("queries")
+                    ? new QueryScenario(this.settings, clients, topics, this.log).run() : null;
             return new Results(this.settings, brokerJvm, pinning.describe(), results.animals(), results.contest(),
                     results.contestRuns(), results.slow(), results.slowContest(), results.slowRuns(), results.stall(),
-                    restore, wordCount, windowed);
+                    restore, wordCount, windowed, queries);
         }
     }
 
@@ -118,7 +120,7 @@ public final class Benchmark {
                 ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
         String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
         return new Results(this.settings, brokerJvm, null, animals, contest, contestRuns, slow, slowContest,
-                slowRuns, stalled, null, null, null);
+                slowRuns, stalled, null, null, null, null);
     }
 
     private List<Contender> contest(AnimalWork work, ClientSettings clients) {

@@ -18,8 +18,10 @@ import java.util.List;
  * @param restore the restore scenario, or {@code null} if it was skipped
  * @param wordCount the word-count scenario, or {@code null} if it was skipped
  * @param windowed the windowed-count scenario, or {@code null} if it was skipped
+ * @param queries the queries scenario, or {@code null} if it was skipped
  */
 record Results(BenchSettings settings, String broker, String cpus, Expected animals, List<Contender> contest,
         List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,
-        StallResult stall, RestoreResults restore, WordCountResults wordCount, WindowedResults windowed) {
+        StallResult stall, RestoreResults restore, WordCountResults wordCount, WindowedResults windowed,
+        QueryResults queries) {
 }

@@ -24,7 +24,7 @@ class ReportTests {
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", new Expected(1000, Map.of("dlt", 10L), 0),
                 List.of(contender("bare"), contender("kstreams"), contender("millrace")), runs, null, List.of(),
-                List.of(), null, null, null, null);
+                List.of(), null, null, null, null, null);
 
         String report = new Report(results).markdown();
 
@@ -47,7 +47,7 @@ class ReportTests {
                 run("win-millrace-eos", 1, 120));
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
-                null, new WindowedResults(1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)));
+                null, new WindowedResults(1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)), null);
 
         String report = new Report(results).markdown();
 
