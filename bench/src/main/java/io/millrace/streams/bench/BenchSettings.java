@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * @param contenders the contenders to run by name, or empty for all; a contest or scenario with 0 records is
  * skipped
  * @param scenarios the scenarios to run: {@code animals} (the throughput contest, the slow handler and the stalled
- * output), {@code restore}, {@code wordcount}, {@code windowed}, {@code windowed-rekeyed}, {@code tracing}
+ * output), {@code restore}, {@code wordcount}, {@code windowed}, {@code windowed-rekeyed}, {@code tracing}, {@code queries}
  * @param restoreRecords distinct keys in the changelog of the restore scenario
  * @param restorePartitions partitions of that changelog (and of its stream's input)
  * @param wordCountRecords input records (words) of the word-count scenario
@@ -45,17 +45,22 @@ import java.util.stream.Collectors;
  * @param windowedWindows how many 10 s windows of event time the records span (all of them close during the run)
  * @param windowedPartitions partitions of the windowed-count topics
  * @param tracingRecords input records of the tracing-cost scenario (the animals stream, tracing off and on)
+ * @param queriesKeys keys of the table the queries scenario looks up
+ * @param queriesPartitions partitions of that table (and of its input)
+ * @param queriesThreads client threads looking keys up at once
+ * @param queriesDuration how long each measurement of the queries scenario looks keys up
  */
 record BenchSettings(int records, int rounds, int warmupRounds, int partitions, double invalidRatio,
         int maxPollRecords, int slowRecords, Duration slowDelay, int slowWorkers, int stallRecords, int stallPadding,
         int stallWorkers, int stallMaxInFlight, Duration stallSettle, boolean forkBroker, String pin,
         String brokerCpus, String contenderCpus, Duration timeout, Set<String> contenders, Set<String> scenarios,
         int restoreRecords, int restorePartitions, int wordCountRecords, int wordCountWords, int wordCountPartitions,
-        int windowedRecords, int windowedKeys, int windowedWindows, int windowedPartitions, int tracingRecords) {
+        int windowedRecords, int windowedKeys, int windowedWindows, int windowedPartitions, int tracingRecords,
+        int queriesKeys, int queriesPartitions, int queriesThreads, Duration queriesDuration) {
 
     /** Every scenario, as {@code --scenario=all} names them. */
     static final Set<String> SCENARIOS = Set.of("animals", "restore", "wordcount", "windowed",
-            "windowed-rekeyed", "tracing");
+            "windowed-rekeyed", "tracing", "queries");
 
     /** The values of {@code --pin}. */
     static final Set<String> PINS = Set.of("auto", "on", "off");
@@ -93,13 +98,20 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
                 reader.integer("wordcount-records", 1_000_000), reader.integer("wordcount-words", 10_000),
                 reader.integer("wordcount-partitions", 3), reader.integer("windowed-records", 1_000_000),
                 reader.integer("windowed-keys", 10_000), reader.integer("windowed-windows", 10),
-                reader.integer("windowed-partitions", 3), reader.integer("tracing-records", 1_000_000));
+                reader.integer("windowed-partitions", 3), reader.integer("tracing-records", 1_000_000),
+                reader.integer("queries-keys", 10_000), reader.integer("queries-partitions", 6),
+                reader.integer("queries-threads", 4), Duration.ofMillis(reader.integer("queries-millis", 3000)));
         if (!reader.unread().isEmpty()) {
             throw new IllegalArgumentException("Unknown settings " + reader.unread());
         }
         if (settings.rounds() < 1 || settings.warmupRounds() < 0) {
             throw new IllegalArgumentException("Expected rounds >= 1 and warmup-rounds >= 0, not "
                     + settings.rounds() + " and " + settings.warmupRounds());
+        }
+        if (settings.queriesKeys() < 1 || settings.queriesPartitions() < 2 || settings.queriesThreads() < 1
+                || settings.queriesDuration().toMillis() < 1) {
+            throw new IllegalArgumentException("Expected queries-keys >= 1, queries-partitions >= 2 (two instances "
+                    + "own them), queries-threads >= 1 and queries-millis >= 1");
         }
         if (!PINS.contains(settings.pin())) {
             throw new IllegalArgumentException("Unknown pin " + settings.pin() + "; expected one of " + PINS);
@@ -128,7 +140,8 @@ record BenchSettings(int records, int rounds, int warmupRounds, int partitions, 
 
     /**
      * Whether to run a scenario.
-     * @param name {@code animals}, {@code restore}, {@code wordcount}, {@code windowed} or {@code tracing}
+     * @param name {@code animals}, {@code restore}, {@code wordcount}, {@code windowed}, {@code windowed-rekeyed},
+     *        {@code tracing} or {@code queries}
      * @return whether it was asked for
      */
     boolean scenario(String name) {

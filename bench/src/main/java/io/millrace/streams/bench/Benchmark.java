@@ -78,7 +78,7 @@ public final class Benchmark {
             String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
             Results results = this.settings.scenario("animals") ? animals(broker, heap, work, topics, clients)
                     : new Results(this.settings, brokerJvm, null, null, List.of(), List.of(), null, List.of(),
-                            List.of(), null, null, null, null, null, null);
+                            List.of(), null, null, null, null, null, null, null);
             RestoreResults restore = this.settings.scenario("restore")
                     ? new RestoreScenario(this.settings, clients, topics, this.log).run() : null;
             WordCountResults wordCount = this.settings.scenario("wordcount")
@@ -89,9 +89,11 @@ public final class Benchmark {
                     ? new WindowedScenario(this.settings, clients, topics, heap, this.log, true).run() : null;
             TracingResults tracing = this.settings.scenario("tracing")
                     ? new TracingScenario(this.settings, clients, topics, heap, work, this.log).run() : null;
+            QueryResults queries = this.settings.scenario("queries")
+                    ? new QueryScenario(this.settings, clients, topics, this.log).run() : null;
             return new Results(this.settings, brokerJvm, pinning.describe(), results.animals(), results.contest(),
                     results.contestRuns(), results.slow(), results.slowContest(), results.slowRuns(), results.stall(),
-                    restore, wordCount, windowed, windowedRekeyed, tracing);
+                    restore, wordCount, windowed, windowedRekeyed, tracing, queries);
         }
     }
 
@@ -122,7 +124,7 @@ public final class Benchmark {
                 ? new StallScenario(this.settings, clients, heap, this.log).run(STALL_INPUT, stall) : null;
         String brokerJvm = this.settings.forkBroker() ? "its own JVM" : "the harness JVM";
         return new Results(this.settings, brokerJvm, null, animals, contest, contestRuns, slow, slowContest,
-                slowRuns, stalled, null, null, null, null, null);
+                slowRuns, stalled, null, null, null, null, null, null);
     }
 
     private List<Contender> contest(AnimalWork work, ClientSettings clients) {

@@ -78,6 +78,9 @@ final class Report {
         if (this.results.tracing() != null) {
             tracing();
         }
+        if (this.results.queries() != null) {
+            queries();
+        }
         method();
         return this.out.toString();
     }
@@ -348,6 +351,70 @@ final class Report {
         }
         String met = target.isEmpty() ? "" : target + " " + mark(ratio.spans(1.0));
         line("| %s | **%.2f** | %s | %s | %s |", label, ratio.median(), range(ratio), perRound(ratio), met);
+    }
+
+    private void queries() {
+        QueryResults queries = this.results.queries();
+        line("## Interactive queries: %,d keys, %d partitions, two instances, %d client threads, %.1f s per "
+                + "measurement", queries.keys(), queries.partitions(), queries.threads(),
+                queries.duration().toMillis() / 1e3);
+        line("");
+        line("Two Millrace instances (Spring Boot servlet applications, own web server, own state directory, one "
+                + "consumer group) in the harness JVM own %s of the keys. Client thread t asks instance t %% 2 "
+                + "(JDK HttpClient, HTTP/1.1 kept alive): **local** = keys the asked instance owns, **forwarded** = "
+                + "keys the other owns (forwarded once), **java** = `QueryableTable.get` on the owner, no HTTP. "
+                + "Clients, both servers and both streams share the harness's CPU(s). Before the rounds, %,d answers "
+                + "were checked (every key through both instances and the Java API); every answer of every round "
+                + "was checked too.", String.join(" and ", queries.owned().stream()
+                        .map((owned) -> String.format(Locale.ROOT, "%,d", owned)).toList()), queries.checked());
+        line("");
+        List<Integer> rounds = queries.runs().stream().filter((run) -> !run.warmup()).map(QueryRun::round).distinct()
+                .sorted().toList();
+        StringBuilder header = new StringBuilder("| lookups |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (int i = 0; i < rounds.size(); i++) {
+            header.append(" round ").append(i + 1).append(" /s |");
+            rule.append("---:|");
+        }
+        line("%s", header + " **median** lookups/s | min-max | p50 µs (median, min-max) | p99 µs (median, min-max) "
+                + "| CPU per lookup |");
+        line("%s", rule + "---:|---:|---:|---:|---:|");
+        for (String mode : QueryScenario.MODES) {
+            List<QueryRun> measured = queries.runs().stream()
+                    .filter((run) -> !run.warmup() && run.contender().equals(mode)).toList();
+            if (measured.isEmpty()) {
+                continue;
+            }
+            StringBuilder row = new StringBuilder("| " + mode + " |");
+            measured.forEach((run) -> row.append(String.format(Locale.ROOT, " %,.0f |", run.lookupsPerSecond())));
+            Spread rate = Spread.of(queries.runs(), mode, QueryRun::lookupsPerSecond);
+            Spread p50 = Spread.of(queries.runs(), mode, QueryRun::p50Micros);
+            Spread p99 = Spread.of(queries.runs(), mode, QueryRun::p99Micros);
+            row.append(String.format(Locale.ROOT, " **%,.0f** | %,.0f-%,.0f | %.0f (%.0f-%.0f) | %.0f (%.0f-%.0f) "
+                    + "| %.1f µs |", rate.median(), rate.min(), rate.max(), p50.median(), p50.min(), p50.max(),
+                    p99.median(), p99.min(), p99.max(),
+                    Spread.of(queries.runs(), mode, QueryRun::cpuMicrosPerLookup).median()));
+            line("%s", row);
+        }
+        line("");
+        line("| ratio (per round, then the median) | median of rounds | min-max | per round |");
+        line("|---|---|---|---|");
+        queryRatio(queries, "lookups/s", "query-forwarded", "query-local", QueryRun::lookupsPerSecond);
+        queryRatio(queries, "p50", "query-forwarded", "query-local", QueryRun::p50Micros);
+        queryRatio(queries, "p99", "query-forwarded", "query-local", QueryRun::p99Micros);
+        queryRatio(queries, "CPU per lookup", "query-forwarded", "query-local", QueryRun::cpuMicrosPerLookup);
+        queryRatio(queries, "lookups/s", "query-local", "query-java", QueryRun::lookupsPerSecond);
+        queryRatio(queries, "p50", "query-local", "query-java", QueryRun::p50Micros);
+        line("");
+    }
+
+    private void queryRatio(QueryResults queries, String figure, String numerator, String denominator,
+            ToDoubleFunction<QueryRun> value) {
+        Spread ratio = Spread.ratio(queries.runs(), numerator, denominator, value);
+        if (!ratio.isEmpty()) {
+            line("| %s: %s / %s | **%.2f** | %s | %s |", figure, numerator.substring("query-".length()),
+                    denominator.substring("query-".length()), ratio.median(), range(ratio), perRound(ratio));
+        }
     }
 
     private void method() {

@@ -20,9 +20,10 @@ import java.util.List;
  * @param windowed the windowed-count scenario, or {@code null} if it was skipped
  * @param windowedRekeyed its re-keyed variant, or {@code null} if it was skipped
  * @param tracing the tracing-cost scenario, or {@code null} if it was skipped
+ * @param queries the queries scenario, or {@code null} if it was skipped
  */
 record Results(BenchSettings settings, String broker, String cpus, Expected animals, List<Contender> contest,
         List<RunResult> contestRuns, Expected slow, List<Contender> slowContest, List<RunResult> slowRuns,
         StallResult stall, RestoreResults restore, WordCountResults wordCount, WindowedResults windowed,
-        WindowedResults windowedRekeyed, TracingResults tracing) {
+        WindowedResults windowedRekeyed, TracingResults tracing, QueryResults queries) {
 }

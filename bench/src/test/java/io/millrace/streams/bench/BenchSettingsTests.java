@@ -50,7 +50,7 @@ class BenchSettingsTests {
         BenchSettings all = BenchSettings.from(new String[] { "--scenario=all" }, new Properties());
 
         assertThat(all.scenarios()).containsExactlyInAnyOrder("animals", "restore", "wordcount", "windowed",
-                "windowed-rekeyed", "tracing");
+                "windowed-rekeyed", "tracing", "queries");
         assertThat(all.restoreRecords()).isEqualTo(1_000_000);
         assertThat(all.wordCountPartitions()).isEqualTo(3);
     }
@@ -127,5 +127,36 @@ class BenchSettingsTests {
     void anArgumentWithoutAValueIsRefused() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> BenchSettings.from(new String[] { "records" }, new Properties()));
+    }
+
+    @Test
+    void theQueriesScenarioLooksUpTenThousandKeysInSixPartitionsWithFourThreadsForThreeSeconds() {
+        BenchSettings settings = BenchSettings.from(new String[] { "--scenario=queries" }, new Properties());
+
+        assertThat(settings.scenario("queries")).isTrue();
+        assertThat(settings.scenario("animals")).isFalse();
+        assertThat(settings.queriesKeys()).isEqualTo(10_000);
+        assertThat(settings.queriesPartitions()).isEqualTo(6);
+        assertThat(settings.queriesThreads()).isEqualTo(4);
+        assertThat(settings.queriesDuration()).isEqualTo(Duration.ofSeconds(3));
+
+        BenchSettings changed = BenchSettings.from(new String[] { "--queries-keys=2_000", "--queries-partitions=4",
+                "--queries-threads=8", "--queries-millis=500" }, new Properties());
+
+        assertThat(changed.queriesKeys()).isEqualTo(2000);
+        assertThat(changed.queriesPartitions()).isEqualTo(4);
+        assertThat(changed.queriesThreads()).isEqualTo(8);
+        assertThat(changed.queriesDuration()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void theQueriesScenarioNeedsAPartitionForEachOfItsTwoInstancesAndAtLeastOneThread() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--queries-partitions=1" }, new Properties()))
+                .withMessageContaining("queries-partitions >= 2");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--queries-threads=0" }, new Properties()));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> BenchSettings.from(new String[] { "--queries-millis=0" }, new Properties()));
     }
 }

@@ -24,7 +24,7 @@ class ReportTests {
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", new Expected(1000, Map.of("dlt", 10L), 0),
                 List.of(contender("bare"), contender("kstreams"), contender("millrace")), runs, null, List.of(),
-                List.of(), null, null, null, null, null, null);
+                List.of(), null, null, null, null, null, null, null);
 
         String report = new Report(results).markdown();
 
@@ -48,7 +48,7 @@ class ReportTests {
         Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
                 "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
                 null, new WindowedResults(false, 1000, 10, 2, 20, 3, contenders, runs, Map.of("win-millrace", 20L)),
-                null, null);
+                null, null, null);
 
         String report = new Report(results).markdown();
 
@@ -68,7 +68,7 @@ class ReportTests {
                 "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
                 null, null, null, new TracingResults(new Expected(1000, Map.of("dlt", 10L), 0),
                         List.of(contender("tr-bare"), contender("tr-millrace"), contender("tr-millrace-off"),
-                                contender("tr-millrace-on")), runs));
+                                contender("tr-millrace-on")), runs), null);
 
         String report = new Report(results).markdown();
 
@@ -78,6 +78,34 @@ class ReportTests {
                 "| Millrace tracing on / off, throughput | **0.54** | 0.50-0.58 | 0.50, 0.58 |  |",
                 "| Millrace no registry / bare loop, throughput | **0.50** |",
                 "the per-round ratios span 1.0, no measurable change in this run");
+    }
+
+    @Test
+    void theQueriesGiveLookupsPerSecondLatenciesAndForwardedOverLocalRoundByRound() {
+        List<QueryRun> runs = List.of(query("query-local", 0, true, 100, 1000), query("query-forwarded", 0, true, 10,
+                9000), query("query-local", 1, false, 1000, 200), query("query-forwarded", 1, false, 500, 500),
+                query("query-java", 1, false, 100_000, 2), query("query-local", 2, false, 2000, 100),
+                query("query-forwarded", 2, false, 500, 300), query("query-java", 2, false, 100_000, 2));
+        Results results = new Results(BenchSettings.from(new String[0], new Properties()), "its own JVM",
+                "not pinned to CPUs: --pin=off", null, List.of(), List.of(), null, List.of(), List.of(), null, null,
+                null, null, null, null, new QueryResults(10_000, 6, 4, java.time.Duration.ofSeconds(3), List.of(5100, 4900),
+                        30_000, runs));
+
+        String report = new Report(results).markdown();
+
+        assertThat(report).contains("10,000 keys, 6 partitions, two instances, 4 client threads, 3.0 s",
+                "own 5,100 and 4,900 of the keys", "30,000 answers",
+                "| query-local | 1,000 | 2,000 | **1,500** | 1,000-2,000 | 150 (100-200) |",
+                "| query-java | 100,000 | 100,000 | **100,000** |",
+                "| lookups/s: forwarded / local | **0.38** | 0.25-0.50 | 0.50, 0.25 |",
+                "| p50: forwarded / local | **2.75** | 2.50-3.00 | 2.50, 3.00 |");
+    }
+
+    /** A measurement of lookups per second over 1 s with a p50 (and a p99 ten times that) in microseconds. */
+    private static QueryRun query(String mode, int round, boolean warmup, long lookups, long p50Micros) {
+        return new QueryRun(mode, round, warmup, java.time.Duration.ofSeconds(1), java.time.Duration.ofMillis(100),
+                new Latencies.Summary(lookups, p50Micros * 1000, p50Micros * 10_000, p50Micros * 20_000,
+                        p50Micros * 30_000));
     }
 
     private static Contender contender(String name) {
