@@ -126,6 +126,9 @@ public class QueryHandler {
                     long to = longParam(request, "to").orElseGet(() -> this.manager.clock().millis());
                     long from = longParam(request, "from")
                         .orElse(to - definition.windows().retentionMillis());
+                    if (from > to) {
+                        throw new IllegalArgumentException("'from' (" + from + ") is after 'to' (" + to + ")");
+                    }
                     List<Map<String, Object>> windows = new ArrayList<>();
                     for (TableReads.WindowValue window : reads.windows(partition, encoded, from, to, standby)) {
                         Map<String, Object> row = new LinkedHashMap<>();
@@ -160,7 +163,7 @@ public class QueryHandler {
         return answer(() -> {
             TableReads reads = TableReads.of(this.manager, request.pathVariable("stream"),
                     request.pathVariable("table"));
-            int limit = longParam(request, "limit").map(Math::toIntExact).orElse(DEFAULT_LIMIT);
+            long limit = longParam(request, "limit").orElse((long) DEFAULT_LIMIT);
             if (limit < 1 || limit > MAX_LIMIT) {
                 throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT);
             }
@@ -172,13 +175,13 @@ public class QueryHandler {
                 // Another instance's share of a page: only partitions that answer here, or 503.
                 List<Integer> partitions = Arrays.stream(asked.get().split(",")).map(String::trim)
                     .map(Integer::valueOf).toList();
-                TableReads.Page page = reads.scan(partitions, from(after), null, limit, standby);
+                TableReads.Page page = reads.scan(partitions, from(after), null, (int) limit, standby);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("entries", rows(reads.definition(), page.entries(), true));
                 body.put("more", page.more());
                 return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(body);
             }
-            return wholePage(request, reads, after, limit, standby);
+            return wholePage(request, reads, after, (int) limit, standby);
         });
     }
 

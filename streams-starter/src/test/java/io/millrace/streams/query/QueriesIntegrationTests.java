@@ -133,6 +133,8 @@ class QueriesIntegrationTests {
         assertThat(refused.body()).contains("error").doesNotContain("at io.millrace");
         assertThat(get(urls.get(2), "/streams/tally/tables/tallies?limit=0").statusCode()).isEqualTo(400);
         assertThat(get(urls.get(2), "/streams/tally/tables/tallies?limit=100000").statusCode()).isEqualTo(400);
+        assertThat(get(urls.get(2), "/streams/tally/tables/tallies?limit=3000000000").statusCode()).isEqualTo(400);
+        assertThat(get(urls.get(2), "/streams/tally/tables/windows/w1?from=10&to=5").statusCode()).isEqualTo(400);
         assertThat(get(urls.get(2), "/streams/tally/tables/tallies?after=%25%25").statusCode()).isEqualTo(400);
 
         // A paged scan through any instance is the whole table, in key order.
