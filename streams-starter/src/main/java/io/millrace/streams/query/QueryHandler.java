@@ -32,6 +32,7 @@ import io.millrace.streams.schema.SchemaException;
 import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.LocalTables;
 import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.Window;
 import io.millrace.streams.table.WindowKeys;
 
 /**
@@ -330,10 +331,10 @@ public class QueryHandler {
                 row.put("cursor", cursor(entry.key()));
             }
             if (definition.windowed()) {
-                long start = WindowKeys.start(entry.key());
-                row.put("key", definition.keySchema().decode(WindowKeys.key(entry.key())));
-                row.put("windowStart", start);
-                row.put("windowEnd", definition.windows().window(start).end());
+                Window window = WindowKeys.window(definition.windows(), entry.key());
+                row.put("key", definition.keySchema().decode(WindowKeys.key(definition.windows(), entry.key())));
+                row.put("windowStart", window.start());
+                row.put("windowEnd", window.end());
             }
             else {
                 row.put("key", definition.keySchema().decode(entry.key()));

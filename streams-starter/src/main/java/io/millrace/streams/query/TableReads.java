@@ -31,6 +31,9 @@ final class TableReads {
     /** The most windows one fetch of a key reads. */
     static final int MAX_WINDOWS = 10_000;
 
+    /** The most stored sessions one fetch of a session table's key reads through. */
+    static final int MAX_SCANNED = 1_000_000;
+
     private final StreamManager manager;
 
     private final String stream;
@@ -113,6 +116,9 @@ final class TableReads {
      */
     List<WindowValue> windows(int partition, byte[] key, long from, long to, boolean standby) {
         Windows windows = this.definition.windows();
+        if (windows.session()) {
+            return sessions(partition, key, from, to, standby);
+        }
         long advance = windows.advanceMillis();
         long first = Math.floorDiv(from, advance) * advance;
         if (first < from) {
@@ -131,6 +137,45 @@ final class TableReads {
                     found.add(new WindowValue(window, windows.window(window).end(), value));
                 }
             }
+            return found;
+        });
+    }
+
+    /**
+     * Session windows: the key's sessions that start in a time range. Sessions are stored by their last event time,
+     * so every session ending from {@code from} on is read, a page at a time, and the key's kept.
+     * @throws IllegalArgumentException if more than {@link #MAX_SCANNED} sessions would be read
+     */
+    private List<WindowValue> sessions(int partition, byte[] key, long from, long to, boolean standby) {
+        Windows windows = this.definition.windows();
+        return local(partition, (tables) -> {
+            List<WindowValue> found = new ArrayList<>();
+            byte[] next = WindowKeys.bound(from);
+            long scanned = 0;
+            while (true) {
+                List<KeyValue> page = tables.read(this.definition.name(), partition, next, null, 10_000, standby);
+                for (KeyValue entry : page) {
+                    if (WindowKeys.isMeta(entry.key())
+                            || entry.key().length != key.length + 2 * WindowKeys.START_BYTES) {
+                        continue;
+                    }
+                    long start = WindowKeys.sessionStart(entry.key());
+                    if (start >= from && start <= to && Arrays.equals(WindowKeys.sessionKey(entry.key()), key)) {
+                        found.add(new WindowValue(start, WindowKeys.window(windows, entry.key()).end(),
+                                entry.value()));
+                    }
+                }
+                scanned += page.size();
+                if (page.size() < 10_000) {
+                    break;
+                }
+                if (scanned >= MAX_SCANNED) {
+                    throw new IllegalArgumentException("The sessions of table '" + this.definition.name()
+                            + "' from " + from + " are more than " + MAX_SCANNED + ": narrow the range");
+                }
+                next = LocalTables.after(page.get(page.size() - 1).key());
+            }
+            found.sort(java.util.Comparator.comparingLong(WindowValue::start));
             return found;
         });
     }

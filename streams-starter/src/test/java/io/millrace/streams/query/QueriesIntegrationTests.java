@@ -156,6 +156,15 @@ class QueriesIntegrationTests {
                     + window.path("value").asLong());
         }
         assertThat(found).containsExactlyElementsOf(expectedWindows(windowed, 600));
+        // A session table: word i's records come one second apart (0 to 9 s), within the 5 s gap: one session.
+        HttpResponse<String> sessions = get(urls.get(1), "/streams/tally/tables/sessions/" + windowed + "?from="
+                + (BASE - 60_000) + "&to=" + (BASE + 60_000));
+        assertThat(sessions.statusCode()).as(sessions.body()).isEqualTo(200);
+        JsonNode session = json.readTree(sessions.body());
+        assertThat(session).hasSize(1);
+        assertThat(session.get(0).path("windowStart").asLong()).isEqualTo(BASE);
+        assertThat(session.get(0).path("windowEnd").asLong()).isEqualTo(BASE + 9_001);
+        assertThat(session.get(0).path("value").asLong()).isEqualTo(10);
         // The same through the Java API on the owner.
         for (String url : urls) {
             QueryableTable<String, Long> table = queries(url).table("tally", "windows", String.class, Long.class);

@@ -33,6 +33,8 @@ public class QueryTestApplication {
 
     static final String WINDOWS = "windows";
 
+    static final String SESSIONS = "sessions";
+
     @Bean
     StreamDefinition tallyStream(Environment environment) {
         return StreamDefinition.builder(STREAM)
@@ -43,6 +45,8 @@ public class QueryTestApplication {
             .table(TableDefinition.of(LENGTHS, Schemas.longs(), Schemas.longs()))
             .table(TableDefinition.of(WINDOWS, Schemas.string(), Schemas.longs())
                 .withWindows(Windows.tumbling(Duration.ofSeconds(10)).withGrace(Duration.ofHours(1))))
+            .table(TableDefinition.of(SESSIONS, Schemas.string(), Schemas.longs())
+                .withWindows(Windows.session(Duration.ofSeconds(5)).withGrace(Duration.ofHours(1))))
             .build();
     }
 
@@ -54,6 +58,7 @@ public class QueryTestApplication {
             context.<String, Long>table(TALLIES).merge(word, 1L, Long::sum);
             context.<Long, Long>table(LENGTHS).merge((long) word.length(), 1L, Long::sum);
             context.<String, Long>windowedTable(WINDOWS).merge(word, 1L, Long::sum);
+            context.<String, Long>windowedTable(SESSIONS).merge(word, 1L, Long::sum);
             return word;
         }
     }
