@@ -13,7 +13,13 @@ public final class ChangelogRecord extends ProducerRecord<byte[], byte[]> implem
 
     private final TablePartition table;
 
-    ChangelogRecord(TablePartition table, byte[] key, byte[] value) {
+    /**
+     * A write of a table partition to its changelog partition.
+     * @param table the table partition, called back when the broker acknowledges the write
+     * @param key the encoded key
+     * @param value the encoded value, {@code null} to delete
+     */
+    public ChangelogRecord(TablePartition table, byte[] key, byte[] value) {
         super(table.changelogTopic(), table.partition(), key, value);
         this.table = table;
     }

@@ -84,6 +84,18 @@ public interface TablePartition {
     void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action);
 
     /**
+     * Whether this partition's writes reach the changelog when the transaction commits, the latest value of each key
+     * once, rather than one changelog record per write with the outputs of the record that made it (a write cache,
+     * as Kafka Streams' record cache folds a key's updates between commits). Under {@code exactly-once} only: there
+     * a write counts only if its transaction commits, so sending it later in the same transaction changes nothing of
+     * what a reader of the changelog sees.
+     * @return whether the changelog is written at the commit
+     */
+    default boolean changelogAtCommit() {
+        return false;
+    }
+
+    /**
      * The stream time and closed windows of a windowed table's partition.
      * @return the state, {@code null} for a plain table
      */

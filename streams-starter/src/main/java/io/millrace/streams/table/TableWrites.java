@@ -142,7 +142,8 @@ public final class TableWrites {
     }
 
     /**
-     * The record is finished: applies its writes to their table partitions and adds their changelog records.
+     * The record is finished: applies its writes to their table partitions and adds their changelog records (except
+     * for partitions that write their changelog at the commit: {@link TablePartition#changelogAtCommit()}).
      * @param records the record's outputs, to which the changelog records are added
      */
     public void finish(List<ProducerRecord<byte[], byte[]>> records) {
@@ -156,14 +157,18 @@ public final class TableWrites {
         if (this.writes.size() == 1) {
             Write write = this.writes.get(0);
             write.table.apply(List.of(new KeyValue(write.key, write.value)));
-            records.add(new ChangelogRecord(write.table, write.key, write.value));
+            if (!write.table.changelogAtCommit()) {
+                records.add(new ChangelogRecord(write.table, write.key, write.value));
+            }
         }
         else {
             Map<TablePartition, List<KeyValue>> byTable = new LinkedHashMap<>();
             for (Write write : this.writes) {
                 byTable.computeIfAbsent(write.table, (key) -> new ArrayList<>())
                     .add(new KeyValue(write.key, write.value));
-                records.add(new ChangelogRecord(write.table, write.key, write.value));
+                if (!write.table.changelogAtCommit()) {
+                    records.add(new ChangelogRecord(write.table, write.key, write.value));
+                }
             }
             byTable.forEach(TablePartition::apply);
         }

@@ -83,14 +83,16 @@ class TableExactlyOnceIntegrationTests {
         });
         first.close();
 
-        // The changelog holds one committed write per valid record, none for the poison.
+        // The changelog holds the committed writes of the valid records, none for the poison: under exactly-once
+        // the latest value of each key once per transaction (the updates of a key within one fold), so at least one
+        // write per key and at most one per valid record.
         List<ConsumerRecord<byte[], byte[]>> changelog = TestKafka.readAll(scenario.changelog());
-        assertThat(changelog).hasSize(valid.size());
+        assertThat(changelog).hasSizeBetween(totals.size(), valid.size());
         assertThat(scenario.changelogContents()).isEqualTo(totals);
         Map<Integer, Long> committedPerPartition = new TreeMap<>();
         changelog.forEach((record) -> committedPerPartition.merge(record.partition(), 1L, Long::sum));
         // Transaction markers take offsets too: the end offsets count more than the records.
-        assertThat(sum(TestKafka.endOffsets(scenario.changelog()))).isGreaterThan(valid.size());
+        assertThat(sum(TestKafka.endOffsets(scenario.changelog()))).isGreaterThan(changelog.size());
 
         // Rebuilt from nothing, the table holds exactly the committed counts.
         StateDirectory.wipe(stateDir);

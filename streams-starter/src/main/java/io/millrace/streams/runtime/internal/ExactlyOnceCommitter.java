@@ -127,6 +127,8 @@ final class ExactlyOnceCommitter implements Committer {
         this.toCommit.clear();
         Instant sent = this.clock.instant();
         try {
+            // The tables' writes of this transaction, the latest value of each key once, before it commits.
+            this.tables.sendChangelogs(this.consumer.assignment(), this.transaction::send);
             this.transaction.commit(offsets, this.consumer.groupMetadata());
         }
         catch (KafkaException ex) {

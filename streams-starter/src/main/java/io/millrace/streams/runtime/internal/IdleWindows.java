@@ -136,6 +136,11 @@ final class IdleWindows {
             if (idle < this.shortestIdleAfter || !quiet.test(partition)) {
                 continue;
             }
+            if (this.exactlyOnce) {
+                // The closing's table writes reach the changelog when the transaction commits: there must be one,
+                // even if the closing sends nothing else.
+                beforeSend.run();
+            }
             List<ProducerRecord<byte[], byte[]>> records;
             try {
                 records = Route.closeIdle(this.outputs, this.retry, this.limits, this.context, partition, now, idle);

@@ -79,6 +79,12 @@ final class RestoreGate implements TableGate {
     }
 
     @Override
+    public void sendChangelogs(Collection<TopicPartition> partitions,
+            java.util.function.Consumer<io.millrace.streams.table.ChangelogRecord> send) {
+        this.tables.sendChangelogs(numbers(partitions), send);
+    }
+
+    @Override
     public void aborted(Collection<TopicPartition> partitions) {
         this.tables.aborted(numbers(partitions));
     }

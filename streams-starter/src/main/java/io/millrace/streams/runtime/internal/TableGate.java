@@ -2,8 +2,11 @@ package io.millrace.streams.runtime.internal;
 
 import java.util.Collection;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.apache.kafka.common.TopicPartition;
+
+import io.millrace.streams.table.ChangelogRecord;
 
 /**
  * What a {@link ConsumerLoop} asks of its stream's tables: which assigned partitions must stay paused while their
@@ -52,6 +55,15 @@ interface TableGate {
      * @param partitions the partitions
      */
     default void committed(Collection<TopicPartition> partitions) {
+    }
+
+    /**
+     * Under {@code exactly-once}, before the transaction of these partitions commits: their tables send the
+     * transaction's writes to their changelogs, in it.
+     * @param partitions the partitions
+     * @param send sends a record in the open transaction
+     */
+    default void sendChangelogs(Collection<TopicPartition> partitions, Consumer<ChangelogRecord> send) {
     }
 
     /**

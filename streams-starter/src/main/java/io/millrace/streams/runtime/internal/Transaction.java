@@ -10,6 +10,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.millrace.streams.table.ChangelogRecord;
+
 /**
  * The transactions of one consumer client under {@code exactly-once}: its outputs, dead letters, changelog writes
  * and input offsets commit together. Begun lazily before the first record after a commit; confined to the loop's
@@ -42,6 +44,15 @@ final class Transaction {
 
     boolean isOpen() {
         return this.open;
+    }
+
+    /**
+     * Sends a changelog record in the open transaction; the record is called back with its acknowledgement. A failed
+     * send fails the commit, which then aborts.
+     * @param record the record
+     */
+    void send(ChangelogRecord record) {
+        this.producer.send(record, record);
     }
 
     /**

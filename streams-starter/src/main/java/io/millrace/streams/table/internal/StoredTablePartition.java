@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.millrace.streams.table.ChangelogRecord;
 import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.SessionIndex;
 import io.millrace.streams.table.TableDefinition;
@@ -37,9 +38,10 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
  * {@code exactly-once} a batch is applied, atomically, only after the transaction that wrote it to the changelog
  * committed. The store therefore never holds a write the changelog may lose, so a crash needs no full restore: the
  * store is restored from its checkpoint, like after a clean stop. Under {@code at-least-once} a batch is applied
- * at every commit, before a checkpoint, and whenever {@value #MAX_BUFFERED_WRITES} writes or
- * {@value #MAX_BUFFERED_BYTES} bytes have accumulated; the checkpoint counts only the writes acknowledged before
- * the batch that holds them began.
+ * before a checkpoint (at most once per {@value #CHECKPOINT_INTERVAL_MILLIS} ms, not at every offset commit: a key
+ * updated many times in between reaches RocksDB once, as Kafka Streams' record cache folds its store writes) and
+ * whenever {@value #MAX_BUFFERED_ENTRIES} keys or about {@value #MAX_BUFFERED_BYTES} bytes wait; the checkpoint
+ * counts only the writes acknowledged before the batch that holds them began.
  *
  * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
  * partition is not active, the poll thread commits and checkpoints between records.
@@ -68,16 +70,22 @@ public final class StoredTablePartition implements TablePartition {
 
     private final boolean exactlyOnce;
 
-    /** Under at-least-once: writes taken into {@link #uncommitted} since the last batch, and their bytes. */
+    /**
+     * Under at-least-once: keys taken into {@link #uncommitted} since the last batch, and about the memory they hold
+     * (approximate while a batch runs beside workers).
+     */
     private final AtomicLong buffered = new AtomicLong();
 
     private final AtomicLong bufferedBytes = new AtomicLong();
 
-    /** At-least-once: a batch goes to the store after this many writes at the latest. */
-    static final int MAX_BUFFERED_WRITES = 10_000;
+    /** At-least-once: a batch goes to the store when this many keys wait, at the latest. */
+    static final int MAX_BUFFERED_ENTRIES = 20_000;
 
-    /** At-least-once: a batch goes to the store after this many bytes of keys and values at the latest. */
+    /** At-least-once: a batch goes to the store when about this many bytes wait (keys, values, map entries). */
     static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
+
+    /** What a waiting key costs beyond its bytes: the map's node, the key's wrapper, two array headers. */
+    private static final int ENTRY_OVERHEAD = 80;
 
     /** The next changelog offset the store reflects, from restoring or tailing the changelog. */
     private final AtomicLong position = new AtomicLong();
@@ -112,6 +120,9 @@ public final class StoredTablePartition implements TablePartition {
     private long checkpointed = -1;
 
     private long checkpointedAt;
+
+    /** At-least-once: when the last batch that was not empty went to the store, in clock millis. */
+    private volatile long appliedAt;
 
     /** Commits come every 100 ms under exactly-once; a checkpoint (two fsyncs) at most this often is plenty. */
     private static final long CHECKPOINT_INTERVAL_MILLIS = 1_000;
@@ -206,18 +217,60 @@ public final class StoredTablePartition implements TablePartition {
     @Override
     public void apply(List<KeyValue> writes) {
         long bytes = 0;
+        int added = 0;
         for (KeyValue write : writes) {
             byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
-            this.uncommitted.put(new Key(write.key()), value);
-            bytes += write.key().length + value.length;
+            byte[] previous = this.uncommitted.put(new Key(write.key()), value);
+            if (previous == null) {
+                added++;
+                bytes += write.key().length + value.length + ENTRY_OVERHEAD;
+            }
+            else {
+                bytes += value.length - previous.length;
+            }
         }
         this.written.addAndGet(writes.size());
         if (!this.exactlyOnce) {
-            long count = this.buffered.addAndGet(writes.size());
+            long count = this.buffered.addAndGet(added);
             long size = this.bufferedBytes.addAndGet(bytes);
-            if (count >= MAX_BUFFERED_WRITES || size >= MAX_BUFFERED_BYTES) {
+            if (count >= MAX_BUFFERED_ENTRIES || size >= MAX_BUFFERED_BYTES) {
                 applyBuffered();
             }
+        }
+    }
+
+    @Override
+    public boolean changelogAtCommit() {
+        return this.exactlyOnce;
+    }
+
+    /**
+     * Under {@code exactly-once}, before the transaction commits: sends the open transaction's writes to the
+     * changelog, the latest value of each key once, in the transaction. Poll thread, no worker running.
+     * @param send sends a record in the open transaction
+     * @return how many records were sent
+     */
+    public int sendChangelog(java.util.function.Consumer<ChangelogRecord> send) {
+        if (!this.exactlyOnce || this.uncommitted.isEmpty()) {
+            return 0;
+        }
+        int sent = 0;
+        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+            byte[] value = entry.getValue();
+            send.accept(new ChangelogRecord(this, entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
+            sent++;
+        }
+        return sent;
+    }
+
+    /**
+     * A loop committed the offsets of this partition's records. Under {@code exactly-once} its transaction committed:
+     * {@link #commit()}. Under {@code at-least-once} nothing: finished writes reach the store with the next
+     * checkpoint or full batch, so that a key updated many times between checkpoints is written to RocksDB once.
+     */
+    public void committed() {
+        if (this.exactlyOnce) {
+            commit();
         }
     }
 
@@ -254,6 +307,7 @@ public final class StoredTablePartition implements TablePartition {
         this.buffered.set(0);
         this.bufferedBytes.set(0);
         if (!this.uncommitted.isEmpty()) {
+            this.appliedAt = this.clock.millis();
             List<Key> keys = new ArrayList<>(this.uncommitted.size());
             List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
             for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
@@ -326,8 +380,11 @@ public final class StoredTablePartition implements TablePartition {
      */
     public void checkpoint() {
         long now = this.clock.millis();
+        if (!this.exactlyOnce && now - this.appliedAt >= CHECKPOINT_INTERVAL_MILLIS) {
+            applyBuffered();
+        }
         if (now - this.checkpointedAt >= CHECKPOINT_INTERVAL_MILLIS) {
-            checkpointNow();
+            writeCheckpoint();
         }
     }
 
@@ -336,6 +393,11 @@ public final class StoredTablePartition implements TablePartition {
         if (!this.exactlyOnce) {
             applyBuffered();
         }
+        writeCheckpoint();
+    }
+
+    /** Writes the changelog position the store reflects (under at-least-once: as of the last batch). */
+    private void writeCheckpoint() {
         Path directory = this.store.directory();
         long offset = changelogPosition();
         if (directory == null || offset == this.checkpointed) {

@@ -220,14 +220,26 @@ public final class TableManager implements Tables, AutoCloseable {
     }
 
     /**
-     * A loop committed: under {@code exactly-once} the transaction's writes go to the stores. Checkpoints follow.
+     * A loop committed: under {@code exactly-once} the transaction's writes go to the stores. Checkpoints follow (under
+     * {@code at-least-once} with the finished writes, at most once per checkpoint interval).
      * @param partitions the loop's partitions
      */
     public void committed(Set<Integer> partitions) {
         forEachActive(partitions, (table) -> {
-            table.commit();
+            table.committed();
             table.checkpoint();
         });
+    }
+
+    /**
+     * Under {@code exactly-once}, before a loop's transaction commits: its active partitions send the transaction's
+     * writes to their changelogs, the latest value of each key once (see {@link StoredTablePartition#sendChangelog}).
+     * @param partitions the loop's partitions
+     * @param send sends a record in the loop's open transaction
+     */
+    public void sendChangelogs(Set<Integer> partitions,
+            java.util.function.Consumer<io.millrace.streams.table.ChangelogRecord> send) {
+        forEachActive(partitions, (table) -> table.sendChangelog(send));
     }
 
     /**

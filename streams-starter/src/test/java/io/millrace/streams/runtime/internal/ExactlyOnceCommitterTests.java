@@ -1,5 +1,6 @@
 package io.millrace.streams.runtime.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,18 +12,26 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
+import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.strategy.step.MutableClock;
+import io.millrace.streams.table.ChangelogRecord;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.internal.StoredTablePartition;
+import io.millrace.streams.table.internal.store.InMemoryStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Tests for {@link ExactlyOnceCommitter} alone, on a {@link MockProducer}'s transactions and a fake pipeline. The
@@ -182,6 +191,45 @@ class ExactlyOnceCommitterTests {
     }
 
     @Test
+    void theTablesSendTheTransactionsWritesToTheirChangelogsInItBeforeItCommits() {
+        StoredTablePartition counts = new StoredTablePartition(COUNTS, "app-counts-changelog", 0, new InMemoryStore(),
+                0, true);
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("pear"), null));
+        this.committer.beforeSubmit();
+        this.committer.finished(P0, 5);
+        this.clock.advance(INTERVAL);
+        this.committer.commitIfDue();
+        assertThat(this.calls).containsExactly("begin", "drain", "tables.sendChangelogs", "sendOffsets", "commit",
+                "tables.committed", "rebuild");
+        assertThat(this.producer.history()).extracting(ProducerRecord::topic, (record) -> text(record.key()),
+                (record) -> text(record.value()))
+            .containsExactly(tuple("app-counts-changelog", "apple", "3"), tuple("app-counts-changelog", "pear", null));
+        // Acknowledged (called back): once the tables take the commit, the changelog position is past both.
+        counts.commit();
+        assertThat(counts.changelogPosition()).isEqualTo(2);
+        counts.close(false);
+    }
+
+    @Test
+    void aChangelogSendThatFailsAbortsAndRewinds() {
+        StoredTablePartition counts = new StoredTablePartition(COUNTS, "app-counts-changelog", 0, new InMemoryStore(),
+                0, true);
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        this.producer.sendException = new KafkaException("changelog down");
+        this.committer.beforeSubmit();
+        this.committer.finished(P0, 5);
+        this.clock.advance(INTERVAL);
+        this.committer.commitIfDue();
+        assertThat(this.calls).containsExactly("begin", "drain", "tables.sendChangelogs", "tables.aborted", "abort",
+                "rewind", "rebuild");
+        assertThat(this.producer.transactionAborted()).isTrue();
+        assertThat(this.tables.committed).isEmpty();
+        assertThat(this.listener.committed).isEmpty();
+        counts.close(false);
+    }
+
+    @Test
     void aCommitThatThrowsAbortsAndRewinds() {
         this.producer.commitTransactionException = new KafkaException("commit failed");
         this.committer.beforeSubmit();
@@ -311,6 +359,17 @@ class ExactlyOnceCommitterTests {
         assertThat(this.producer.transactionCommitted()).as("committed").isTrue();
     }
 
+    private static final TableDefinition<String, String> COUNTS = TableDefinition.of("counts", Schemas.string(),
+            Schemas.string());
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
+    }
+
     private static Map<TopicPartition, OffsetAndMetadata> offsets(TopicPartition partition, long offset) {
         return Map.of(partition, new OffsetAndMetadata(offset));
     }
@@ -328,6 +387,7 @@ class ExactlyOnceCommitterTests {
         final List<ConsumerGroupMetadata> groups = new ArrayList<>();
 
         RecordingProducer(List<String> calls) {
+            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
             this.calls = calls;
         }
 

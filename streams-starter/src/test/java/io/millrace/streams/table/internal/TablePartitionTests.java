@@ -107,16 +107,23 @@ class TablePartitionTests {
     }
 
     @Test
-    void underAtLeastOnceAFullBatchGoesToTheStoreWithoutWaitingForTheCommit() {
+    void underAtLeastOnceAFullBatchGoesToTheStoreWithoutWaitingForTheCheckpoint() {
         InMemoryStore store = new InMemoryStore();
         StoredTablePartition partition = memory(store, false);
-        for (int i = 0; i < StoredTablePartition.MAX_BUFFERED_WRITES - 1; i++) {
+        // Updates of waiting keys fold: they never fill the batch.
+        for (int i = 0; i < 5 * StoredTablePartition.MAX_BUFFERED_ENTRIES; i++) {
             partition.apply(List.of(new KeyValue(utf8("k" + (i % 100)), utf8("v" + i))));
+        }
+        partition.committed();
+        assertThat(store.approximateCount()).isZero();
+        for (int i = 100; i < StoredTablePartition.MAX_BUFFERED_ENTRIES - 1; i++) {
+            partition.apply(List.of(new KeyValue(utf8("k" + i), utf8("v" + i))));
         }
         assertThat(store.approximateCount()).isZero();
         partition.apply(List.of(new KeyValue(utf8("last"), utf8("1"))));
-        assertThat(store.approximateCount()).isEqualTo(101);
-        assertThat(text(store.get(utf8("k98")))).isEqualTo("v" + (StoredTablePartition.MAX_BUFFERED_WRITES - 2));
+        assertThat(store.approximateCount()).isEqualTo(StoredTablePartition.MAX_BUFFERED_ENTRIES);
+        assertThat(text(store.get(utf8("k98"))))
+            .isEqualTo("v" + (5 * StoredTablePartition.MAX_BUFFERED_ENTRIES - 2));
 
         byte[] big = new byte[(int) StoredTablePartition.MAX_BUFFERED_BYTES];
         partition.apply(List.of(new KeyValue(utf8("big"), big)));
@@ -270,6 +277,31 @@ class TablePartitionTests {
         assertThat(Checkpoint.read(dir)).hasValue(2);
         clock.advance(Duration.ofMillis(1));
         partition.checkpoint();
+        assertThat(Checkpoint.read(dir)).hasValue(3);
+    }
+
+    @Test
+    void underAtLeastOnceFinishedWritesReachTheStoreWithTheCheckpointNotWithEveryCommit() {
+        Path dir = this.tempDir.resolve("counts").resolve("5");
+        MutableClock clock = new MutableClock();
+        StoredTablePartition partition = rocksDb(dir, 0, false, clock);
+        partition.checkpoint();
+        for (int i = 1; i <= 3; i++) {
+            partition.apply(List.of(new KeyValue(utf8("apple"), utf8(Integer.toString(i)))));
+            partition.acknowledged(i - 1);
+            partition.committed();
+            partition.checkpoint();
+            clock.advance(Duration.ofMillis(300));
+        }
+        // The first commit's batch went at once; the next two commits, within a second of it, wait: the key is
+        // read from the buffer and reaches RocksDB once for both.
+        assertThat(text(partition.store().get(utf8("apple")))).isEqualTo("1");
+        assertThat(text(partition.get(utf8("apple")))).isEqualTo("3");
+        assertThat(Checkpoint.read(dir)).hasValue(1);
+        clock.advance(Duration.ofMillis(100));
+        partition.committed();
+        partition.checkpoint();
+        assertThat(text(partition.store().get(utf8("apple")))).isEqualTo("3");
         assertThat(Checkpoint.read(dir)).hasValue(3);
     }
 
