@@ -17,6 +17,7 @@ import io.millrace.streams.processor.StreamContext;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.strategy.InvalidMessage;
 import io.millrace.streams.strategy.Message;
+import io.millrace.streams.strategy.RecordLimits;
 import io.millrace.streams.strategy.RetryPolicy;
 import io.millrace.streams.strategy.worker.WorkerContext;
 import io.millrace.streams.table.ChangelogRecord;
@@ -238,6 +239,32 @@ class WindowStepsTests {
     }
 
     @Test
+    void aQuietPartitionsSessionsCloseOnTheClockWithIdleAfterAndALaterRecordNearThemIsLate() {
+        TableDefinition<String, Long> idleSessions = TableDefinition.of("counts", Schemas.string(), TestTables.LONGS)
+            .withWindows(Windows.session(Duration.ofSeconds(10)).withGrace(Duration.ofSeconds(5))
+                .withIdleAfter(Duration.ofSeconds(30)));
+        TestTables tables = new TestTables(false, idleSessions);
+        Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
+        pipeline.send(0, "apple@1000", "apple@6000", "pear@9000");
+        // Quiet for less than idle-after: the clock is not followed, nothing closes.
+        pipeline.closeIdle(0, 100_000, 29_999);
+        assertThat(pipeline.results()).isEmpty();
+        assertThat(tables.partition("counts", 0).windowState().streamTime()).isEqualTo(9000L);
+        // Quiet for idle-after, the clock at 23000: apple's session [1000, 6000] closes at 21000, pear's (24000) not.
+        pipeline.closeIdle(0, 23_000, 30_000);
+        assertThat(pipeline.results()).containsExactly("apple[1000,6001)=2");
+        assertThat(tables.partition("counts", 0).windowState().streamTime()).isEqualTo(23_000L);
+        // The clock at 24000: pear's closes too, once; apple's is not repeated.
+        pipeline.closeIdle(0, 24_000, 31_000);
+        assertThat(pipeline.results()).containsExactly("apple[1000,6001)=2", "pear[9000,9001)=1");
+        // A record within the gap of apple's closed session is late; one for a new session of apple is not.
+        pipeline.send(0, "apple@12000", "apple@24000");
+        assertThat(pipeline.next.submitted.get(3).invalid().reason()).isEqualTo(InvalidMessage.Reason.LATE);
+        assertThat(pipeline.next.submitted.get(4).invalid()).isNull();
+        assertThat(tables.partition("counts", 0).view().windows().open()).isEqualTo(1);
+    }
+
+    @Test
     void anOutOfOrderRecordExtendsItsSessionBackAndOneTooLateOrNearAClosedSessionIsDeadLettered() {
         TestTables tables = new TestTables(false, SESSIONS);
         Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
@@ -411,8 +438,17 @@ class WindowStepsTests {
 
         private long offset;
 
+        private final WorkerContext context;
+
+        private final List<Output<String, ?>> outputs;
+
+        /** What quiet partitions' closings sent, as {@link IdleWindows} would send it. */
+        final List<ProducerRecord<byte[], byte[]>> closedIdle = new java.util.ArrayList<>();
+
         Pipeline(TestTables tables, InputProcessor<String, String> processor, List<Output<String, ?>> outputs) {
             WorkerContext context = new WorkerContext("fruit", Map.of(), tables);
+            this.context = context;
+            this.outputs = outputs;
             this.ingest = new Ingest<>(processor, context, THREE_ATTEMPTS,
                     new Route<>(outputs, context, THREE_ATTEMPTS, this.next));
         }
@@ -424,10 +460,16 @@ class WindowStepsTests {
             }
         }
 
+        /** A quiet partition's closing on the clock (the loop's {@code IdleWindows}), between records. */
+        void closeIdle(int partition, long now, long idleMillis) {
+            this.closedIdle.addAll(Route.closeIdle(List.copyOf(this.outputs), THREE_ATTEMPTS, RecordLimits.UNLIMITED,
+                    this.context, partition, now, idleMillis));
+        }
+
         List<String> results() {
-            return this.next.submitted.stream()
+            return java.util.stream.Stream.concat(this.next.submitted.stream()
                 .filter((message) -> message.payload() != null)
-                .flatMap((message) -> message.payload().stream())
+                .flatMap((message) -> message.payload().stream()), this.closedIdle.stream())
                 .filter((record) -> record.topic().equals("results"))
                 .map((record) -> TestRecords.string(record.value()))
                 .toList();
