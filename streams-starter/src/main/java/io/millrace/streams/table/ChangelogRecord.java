@@ -5,9 +5,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * A table write on its way to the changelog partition equal to the input partition. It travels with the input
- * record's outputs, so the input offset is committed only once the write is acknowledged; the acknowledgement moves
- * the table partition's changelog position, which its checkpoint records. The producer step calls it back.
+ * A table write on its way to the changelog partition equal to the input partition. Sent at the commit (the latest
+ * value of a key once, see {@link TablePartition#changelogAtCommit()}), or with the input record's outputs for a
+ * partition that does not write at the commit; either way the input offset is committed only once the write is
+ * acknowledged. The acknowledgement moves the table partition's changelog position, which its checkpoint records; a
+ * failure hands the write back to it ({@link TablePartition#unacknowledged}). The sender calls it back.
  */
 public final class ChangelogRecord extends ProducerRecord<byte[], byte[]> implements Callback {
 
@@ -28,6 +30,9 @@ public final class ChangelogRecord extends ProducerRecord<byte[], byte[]> implem
     public void onCompletion(RecordMetadata metadata, Exception exception) {
         if (exception == null && metadata != null) {
             this.table.acknowledged(metadata.offset());
+        }
+        else if (exception != null) {
+            this.table.unacknowledged(key(), value());
         }
     }
 }

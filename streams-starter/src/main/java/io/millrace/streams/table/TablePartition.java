@@ -84,15 +84,24 @@ public interface TablePartition {
     void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action);
 
     /**
-     * Whether this partition's writes reach the changelog when the transaction commits, the latest value of each key
-     * once, rather than one changelog record per write with the outputs of the record that made it (a write cache,
-     * as Kafka Streams' record cache folds a key's updates between commits). Under {@code exactly-once} only: there
-     * a write counts only if its transaction commits, so sending it later in the same transaction changes nothing of
-     * what a reader of the changelog sees.
+     * Whether this partition's writes reach the changelog when the loop commits, the latest value of each key once,
+     * rather than one changelog record per write with the outputs of the record that made it (a write cache, as
+     * Kafka Streams' record cache folds a key's updates between commits). Under {@code exactly-once} they are sent in
+     * the transaction before it commits; under {@code at-least-once} they are sent, and acknowledged, before the
+     * offsets of the records that made them are committed.
      * @return whether the changelog is written at the commit
      */
     default boolean changelogAtCommit() {
         return false;
+    }
+
+    /**
+     * A changelog write of this partition failed: under {@code at-least-once} it is sent again with the next commit
+     * unless a newer value of its key waits. Any thread (the producer's).
+     * @param key the encoded key
+     * @param value the encoded value, {@code null} for a delete
+     */
+    default void unacknowledged(byte[] key, byte[] value) {
     }
 
     /**

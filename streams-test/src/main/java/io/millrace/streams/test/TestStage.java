@@ -54,6 +54,8 @@ final class TestStage {
 
     private boolean closed;
 
+    private final TestProducer producer;
+
     TestStage(String stream, Stages.Stage stage, StreamSettings settings, String applicationId, TestTopics topics,
             TestClock clock) {
         this.stream = stream;
@@ -63,8 +65,9 @@ final class TestStage {
         this.positions = new int[this.input.partitions()];
         this.tables = stage.definition().tables().isEmpty() ? null : new TestTables(stage.definition().tables(),
                 applicationId, settings.guarantee() == Guarantee.EXACTLY_ONCE, clock);
+        this.producer = new TestProducer(topics, clock);
         StreamResources resources = new StreamResources(stage.definition(), settings,
-                new TestProducer(topics, clock), new DeadLetters(stage.deadLetterTopic(), stream, stage.groupId()),
+                this.producer, new DeadLetters(stage.deadLetterTopic(), stream, stage.groupId()),
                 this.stats, clock, (this.tables != null) ? this.tables : Tables.NONE,
                 RecordLimits.of(RecordSize.DEFAULT_MAX_REQUEST_SIZE));
         this.factory = Stages.strategy(stage.definition()).create(resources);
@@ -76,6 +79,12 @@ final class TestStage {
     }
 
     private void commit(Map<TopicPartition, Long> offsets, boolean force) {
+        if (this.tables != null) {
+            // As the runtime's committers do: the tables' writes go to their changelogs (the latest value of each key
+            // once) before the offsets are committed.
+            offsets.keySet().forEach((partition) -> this.tables.sendChangelogs(partition.partition(),
+                    (record) -> this.producer.send(record, record)));
+        }
         this.committed.putAll(offsets);
         if (this.tables != null) {
             offsets.keySet().forEach((partition) -> this.tables.committed(partition.partition()));

@@ -74,6 +74,21 @@ final class TestTables implements Tables {
     }
 
     /**
+     * Offsets of an input partition are about to be committed: its tables send their writes not yet in their
+     * changelogs, as the runtime's committers have them do.
+     * @param partition the input partition
+     * @param send sends a changelog record
+     */
+    void sendChangelogs(int partition, java.util.function.Consumer<io.millrace.streams.table.ChangelogRecord> send) {
+        this.partitions.values().forEach((table) -> {
+            StoredTablePartition stored = table.get(partition);
+            if (stored != null) {
+                stored.sendChangelog(send);
+            }
+        });
+    }
+
+    /**
      * Offsets of these input partitions were committed: their tables' writes reach the stores, as the runtime's
      * table manager does on a commit.
      * @param partition the input partition

@@ -299,11 +299,20 @@ class DashboardBrowserIntegrationTests {
         assertThat(cell(first, "windowStart").getText())
             .startsWith(Instant.ofEpochMilli(expected.get(0).path("windowStart").asLong()).toString());
 
-        // A page of a windowed table shows each entry's window.
+        // A page of a windowed table shows each entry's window. The page was asked for when the table was picked,
+        // perhaps before its first window committed: ask again until it shows one.
         await().atMost(TIMEOUT)
             .ignoreExceptions()
-            .until(() -> browser.findElements(By.cssSelector("#page tbody tr td[data-field='windowStart']")).size(),
-                    (n) -> n > 0);
+            .until(() -> {
+                List<WebElement> cells = browser
+                    .findElements(By.cssSelector("#page tbody tr td[data-field='windowStart']"));
+                if (cells.isEmpty()) {
+                    // A new page size asks for the first page again.
+                    boolean big = "1000".equals(browser.findElement(By.id("page-size")).getDomProperty("value"));
+                    option("page-size", big ? "100" : "1000");
+                }
+                return cells.size();
+            }, (n) -> n > 0);
     }
 
     /** Picks a stream and its table in the browser's pickers. */

@@ -158,6 +158,19 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
             StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
             Producer<byte[], byte[]> transactionalProducer, Clock clock, IdleWindows idleWindows,
             ObservationRegistry observations, String stream) {
+        this(input, consumer, factory, settings, stats, listener, tables, transactionalProducer, clock, idleWindows,
+                observations, stream, null);
+    }
+
+    /**
+     * Creates the loop.
+     * @param producer the client's producer, which sends the tables' changelog writes under {@code at-least-once}
+     * ({@code null} without tables; under {@code exactly-once} the transactional producer does)
+     */
+    ConsumerLoop(String input, Consumer<byte[], byte[]> consumer, ProcessingStrategyFactory factory,
+            StreamSettings settings, StreamStats stats, LoopListener listener, TableManager tables,
+            Producer<byte[], byte[]> transactionalProducer, Clock clock, IdleWindows idleWindows,
+            ObservationRegistry observations, String stream, Producer<byte[], byte[]> producer) {
         this.input = input;
         this.idleWindows = (tables != null) ? idleWindows : null;
         this.consumer = consumer;
@@ -175,7 +188,7 @@ public final class ConsumerLoop implements Runnable, ConsumerRebalanceListener {
                 ? new ExactlyOnceCommitter(new Transaction(transactionalProducer), consumer, this.pipeline,
                         this.tables, listener, stats, settings.commitInterval(), clock)
                 : new AtLeastOnceCommitter(consumer, this.pipeline, this.tables, listener, stats,
-                        settings.shutdownTimeout(), clock);
+                        settings.shutdownTimeout(), clock, producer, settings.commitInterval());
         this.pipeline.reportTo(this.committer);
     }
 

@@ -171,7 +171,7 @@ final class StreamClients {
         return new ConsumerLoop(this.definition.input(), consumer,
                 new ClosingFactory(factory, this.clients, producer, this.settings.shutdownTimeout()), this.settings,
                 resources.stats(), listener, tables, exactlyOnce() ? producer : null, this.clock, idleWindows,
-                this.state.observations(), this.definition.name());
+                this.state.observations(), this.definition.name(), producer);
     }
 
     /**

@@ -43,6 +43,11 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
  * whenever {@value #MAX_BUFFERED_ENTRIES} keys or about {@value #MAX_BUFFERED_BYTES} bytes wait; the checkpoint
  * counts only the writes acknowledged before the batch that holds them began.
  *
+ * <p>The changelog is written at the commit ({@link #changelogAtCommit()}), the latest value of each key once: under
+ * {@code exactly-once} the open transaction's writes, in it, before it commits; under {@code at-least-once} the
+ * writes taken since the last send ({@code unsent}), before the offsets of the records that made them are committed
+ * (the loop's committer waits for their acknowledgements; a failed one goes back to {@code unsent}).
+ *
  * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
  * partition is not active, the poll thread commits and checkpoints between records.
  */
@@ -67,6 +72,9 @@ public final class StoredTablePartition implements TablePartition {
     private final KeyValueStore store;
 
     private final ConcurrentHashMap<Key, byte[]> uncommitted;
+
+    /** Under at-least-once: the latest value of each key written since the last send to the changelog. */
+    private final ConcurrentHashMap<Key, byte[]> unsent = new ConcurrentHashMap<>();
 
     private final boolean exactlyOnce;
 
@@ -220,7 +228,11 @@ public final class StoredTablePartition implements TablePartition {
         int added = 0;
         for (KeyValue write : writes) {
             byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
-            byte[] previous = this.uncommitted.put(new Key(write.key()), value);
+            Key key = new Key(write.key());
+            if (!this.exactlyOnce) {
+                this.unsent.put(key, value);
+            }
+            byte[] previous = this.uncommitted.put(key, value);
             if (previous == null) {
                 added++;
                 bytes += write.key().length + value.length + ENTRY_OVERHEAD;
@@ -241,26 +253,40 @@ public final class StoredTablePartition implements TablePartition {
 
     @Override
     public boolean changelogAtCommit() {
-        return this.exactlyOnce;
+        return true;
     }
 
     /**
-     * Under {@code exactly-once}, before the transaction commits: sends the open transaction's writes to the
-     * changelog, the latest value of each key once, in the transaction. Poll thread, no worker running.
-     * @param send sends a record in the open transaction
+     * Sends the writes not yet in the changelog, the latest value of each key once. Under {@code exactly-once}, before
+     * the transaction commits: the open transaction's writes, in it (poll thread, no worker running). Under
+     * {@code at-least-once}, before the offsets of the records that made them are committed: the writes taken since
+     * the last send (workers may keep writing: a key written again meanwhile keeps its newer value for the next send).
+     * @param send sends a record
      * @return how many records were sent
      */
     public int sendChangelog(java.util.function.Consumer<ChangelogRecord> send) {
-        if (!this.exactlyOnce || this.uncommitted.isEmpty()) {
+        Map<Key, byte[]> writes = this.exactlyOnce ? this.uncommitted : this.unsent;
+        if (writes.isEmpty()) {
             return 0;
         }
         int sent = 0;
-        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+        for (Map.Entry<Key, byte[]> entry : writes.entrySet()) {
             byte[] value = entry.getValue();
             send.accept(new ChangelogRecord(this, entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
+            if (!this.exactlyOnce) {
+                // By identity: a value written since stays for the next send.
+                this.unsent.remove(entry.getKey(), value);
+            }
             sent++;
         }
         return sent;
+    }
+
+    @Override
+    public void unacknowledged(byte[] key, byte[] value) {
+        if (!this.exactlyOnce) {
+            this.unsent.putIfAbsent(new Key(key), (value != null) ? value : TOMBSTONE);
+        }
     }
 
     /**

@@ -1,22 +1,33 @@
 package io.millrace.streams.runtime.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.millrace.streams.runtime.StreamStats;
 import io.millrace.streams.runtime.internal.ConsumerLoopCommitRetryTests.HeldCommitsConsumer;
 import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
+import io.millrace.streams.schema.Schemas;
+import io.millrace.streams.strategy.step.MutableClock;
+import io.millrace.streams.table.ChangelogRecord;
+import io.millrace.streams.table.TableDefinition;
+import io.millrace.streams.table.internal.StoredTablePartition;
+import io.millrace.streams.table.internal.store.InMemoryStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
@@ -185,6 +196,116 @@ class AtLeastOnceCommitterTests {
         assertThat(this.listener.committed).containsExactly(offsets(P0, 5));
         assertThat(this.tables.committed).containsExactly(Set.of(P0));
         assertThat(this.consumer.committed(Set.of(P0))).isEqualTo(offsets(P0, 5));
+    }
+
+    @Test
+    void offsetsWaitUntilTheChangelogWritesOfTheirTablesAreAcknowledged() {
+        MockProducer<byte[], byte[]> producer = producer(false);
+        AtLeastOnceCommitter committer = committer(producer, this.clock);
+        StoredTablePartition counts = counts();
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("pear"), null));
+        committer.finished(P0, 5);
+        assertThat(committer.commitIfDue()).as("idle").isFalse();
+        assertThat(this.calls).containsExactly("tables.sendChangelogs");
+        assertThat(producer.history()).extracting((record) -> new String(record.key(), StandardCharsets.UTF_8))
+            .containsExactly("apple", "pear");
+        assertThat(this.consumer.held).as("the offsets wait for the writes").isEmpty();
+        producer.completeNext();
+        assertThat(committer.commitIfDue()).isFalse();
+        assertThat(this.consumer.held).as("one write still unacknowledged").isEmpty();
+        producer.completeNext();
+        committer.commitIfDue();
+        assertThat(this.consumer.held).singleElement()
+            .satisfies((commit) -> assertThat(commit.offsets()).isEqualTo(offsets(P0, 5)));
+        // Offsets finished meanwhile wait for the next commit, with the writes taken since.
+        committer.finished(P0, 9);
+        committer.commitIfDue();
+        assertThat(this.calls).containsExactly("tables.sendChangelogs", "tables.sendChangelogs");
+        counts.close(false);
+    }
+
+    @Test
+    void aChangelogWriteThatFailsHoldsItsOffsetsForTheNextCommit() {
+        MockProducer<byte[], byte[]> producer = producer(false);
+        AtLeastOnceCommitter committer = committer(producer, this.clock);
+        StoredTablePartition counts = counts();
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        committer.finished(P0, 5);
+        committer.commitIfDue();
+        producer.errorNext(new KafkaException("changelog down"));
+        committer.commitIfDue();
+        assertThat(this.consumer.held).isEmpty();
+        // The failed write went back to its table, to be sent again.
+        List<ChangelogRecord> again = new ArrayList<>();
+        counts.sendChangelog(again::add);
+        assertThat(again).extracting((record) -> new String(record.value(), StandardCharsets.UTF_8))
+            .containsExactly("3");
+        // The next commit sends the table's writes again and commits the offsets held back.
+        committer.finished(P1, 2);
+        committer.commitIfDue();
+        producer.completeNext();
+        committer.commitIfDue();
+        assertThat(this.consumer.held).singleElement()
+            .satisfies((commit) -> assertThat(commit.offsets()).isEqualTo(offsets(P0, 5, P1, 2)));
+        counts.close(false);
+    }
+
+    @Test
+    void commitNowWaitsForTheChangelogWritesAndCommitsWhatTheyHeldBackWithTheRest() {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        AtLeastOnceCommitter committer = committer(producer, this.clock);
+        StoredTablePartition counts = counts();
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        committer.finished(P0, 5);
+        committer.commitIfDue();
+        committer.finished(P1, 2);
+        committer.commitNow();
+        assertThat(this.consumer.synced).containsExactly(offsets(P0, 5, P1, 2));
+        assertThat(producer.history()).hasSize(2);
+        counts.close(false);
+    }
+
+    @Test
+    void writesWithoutOffsetsToCommitGoToTheChangelogOncePerCommitInterval() {
+        MockProducer<byte[], byte[]> producer = producer(true);
+        MutableClock clock = new MutableClock();
+        AtLeastOnceCommitter committer = committer(producer, clock);
+        StoredTablePartition counts = counts();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(committer.commitIfDue()).as("nothing to send, nothing to commit").isTrue();
+        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        clock.advance(Duration.ofMillis(999));
+        assertThat(committer.commitIfDue()).isTrue();
+        assertThat(producer.history()).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(committer.commitIfDue()).isFalse();
+        assertThat(producer.history()).hasSize(1);
+        assertThat(committer.commitIfDue()).as("acknowledged, nothing to commit").isFalse();
+        assertThat(this.consumer.held).isEmpty();
+        counts.close(false);
+    }
+
+    private final List<String> calls = this.tables.calls;
+
+    private final MutableClock clock = new MutableClock();
+
+    private AtLeastOnceCommitter committer(MockProducer<byte[], byte[]> producer, java.time.Clock clock) {
+        return new AtLeastOnceCommitter(this.consumer, this.pipeline, this.tables, this.listener, new StreamStats(),
+                Duration.ofSeconds(5), clock, producer, Duration.ofSeconds(1));
+    }
+
+    private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static StoredTablePartition counts() {
+        return new StoredTablePartition(TableDefinition.of("counts", Schemas.string(), Schemas.string()),
+                "app-counts-changelog", 0, new InMemoryStore(), 0, false);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

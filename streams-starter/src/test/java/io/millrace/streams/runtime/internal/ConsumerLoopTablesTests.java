@@ -168,8 +168,12 @@ class ConsumerLoopTablesTests {
                         TableDefinition.StoreType.ROCKSDB, directory, rocksDb, false, () -> changelogs,
                         List.of())) {
             persistent.start();
+            // At-least-once: the loop's producer sends the tables' changelog writes before offsets are committed.
             ConsumerLoop quiet = new ConsumerLoop("in", this.consumer, this.factory, StreamSettings.DEFAULTS,
-                    new StreamStats(), new RecordingListener(), persistent, null);
+                    new StreamStats(), new RecordingListener(), persistent, null, java.time.Clock.systemUTC(), null,
+                    null, "fruit", new org.apache.kafka.clients.producer.MockProducer<>(true, null,
+                            new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                            new org.apache.kafka.common.serialization.ByteArraySerializer()));
             this.consumer.subscribe(List.of("in"), quiet);
             this.consumer.rebalance(List.of(P1));
             await().atMost(WAIT).untilAsserted(() -> {

@@ -162,11 +162,15 @@ class WindowStepsTests {
         TestTables tables = new TestTables(false, TUMBLING);
         Pipeline pipeline = new Pipeline(tables, COUNTING, RESULTS);
         // The first record closes the (empty) windows up to -20000, the second those up to 0, the third up to 10000.
-        pipeline.send(0, "apple@1000", "apple@15000");
-        assertThat(meta(pipeline.next.submitted.get(0))).containsExactly(1000L, Long.MIN_VALUE);
-        assertThat(meta(pipeline.next.submitted.get(1))).containsExactly(15000L, -20000L);
+        // Each record's mark reaches the changelog before its offset is committed (here: after each record).
+        pipeline.send(0, "apple@1000");
+        assertThat(metaAtCommit(tables.partition("counts", 0))).containsExactly(1000L, Long.MIN_VALUE);
+        pipeline.send(0, "apple@15000");
+        assertThat(metaAtCommit(tables.partition("counts", 0))).containsExactly(15000L, -20000L);
         pipeline.send(0, "apple@25000");
-        assertThat(meta(pipeline.next.submitted.get(2))).containsExactly(25000L, 0L);
+        assertThat(metaAtCommit(tables.partition("counts", 0))).containsExactly(25000L, 0L);
+        assertThat(pipeline.next.submitted).filteredOn((message) -> message.payload() != null)
+            .allSatisfy((message) -> assertThat(meta(message)).isEmpty());
     }
 
     @Test
@@ -214,10 +218,11 @@ class WindowStepsTests {
         pipeline.send(0, "apple@1000", "apple@12000", "pear@3000");
         assertThat(pipeline.next.submitted.get(2).invalid()).isNull();
         assertThat(tables.partition("counts", 0).view().windows().open()).isEqualTo(3);
+        changelogAtCommit(tables.partition("counts", 0));
         // apple@6000 is within 10 s of both apple sessions: one session [1000, 12000] of 3.
         pipeline.send(0, "apple@6000");
-        assertThat(changelog(pipeline.next.submitted.get(3))).containsExactly("apple[1000,1000]=null",
-                "apple[12000,12000]=null", "apple[1000,12000]=3");
+        assertThat(changelogAtCommit(tables.partition("counts", 0))).containsExactlyInAnyOrder(
+                "apple[1000,1000]=null", "apple[12000,12000]=null", "apple[1000,12000]=3");
         assertThat(tables.partition("counts", 0).view().windows().open()).isEqualTo(2);
         assertThat(pipeline.results()).isEmpty();
         // pear's session closes at 3000 + 10000 + 5000, apple's at 12000 + 15000.
@@ -385,9 +390,16 @@ class WindowStepsTests {
     }
 
     /** The changelog writes of a record to windows: {@code key[start,last]=value}, in order. */
-    private static List<String> changelog(Message<List<ProducerRecord<byte[], byte[]>>> message) {
+    /** The session writes a partition sends to its changelog at the next commit, in no order. */
+    private static List<String> changelogAtCommit(StoredTablePartition partition) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        partition.sendChangelog(records::add);
+        return changelog(records);
+    }
+
+    private static List<String> changelog(List<ProducerRecord<byte[], byte[]>> records) {
         List<String> writes = new ArrayList<>();
-        for (ProducerRecord<byte[], byte[]> record : message.payload()) {
+        for (ProducerRecord<byte[], byte[]> record : records) {
             if (record instanceof ChangelogRecord && !WindowKeys.isMeta(record.key())) {
                 writes.add(TestRecords.string(WindowKeys.sessionKey(record.key())) + "["
                         + WindowKeys.sessionStart(record.key()) + "," + WindowKeys.start(record.key()) + "]="

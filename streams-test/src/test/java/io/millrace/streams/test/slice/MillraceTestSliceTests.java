@@ -40,11 +40,13 @@ class MillraceTestSliceTests {
             assertThat(dead.record().topic()).isEqualTo("bad-orders");
             assertThat(dead.reason()).isEqualTo(Reason.INVALID_INPUT);
         });
-        assertThat(this.driver.output("shop-totals-changelog").size()).isEqualTo(2);
+        // The table's writes reach its changelog at the commit, the latest value of each key once.
+        assertThat(this.driver.output("shop-totals-changelog").size()).isZero();
         this.driver.advanceWallClock(Duration.ofSeconds(4));
         assertThat(this.driver.committedOffsets("orders")).isEmpty();
         this.driver.advanceWallClock(Duration.ofSeconds(1));
         assertThat(this.driver.committedOffsets("orders")).hasSize(1).containsValue(3L);
+        assertThat(this.driver.output("shop-totals-changelog").size()).isEqualTo(1);
     }
 
     @Test
