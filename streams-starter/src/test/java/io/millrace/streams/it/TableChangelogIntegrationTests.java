@@ -71,7 +71,8 @@ class TableChangelogIntegrationTests {
         assertThat(scenario.awaitOutputs(sent.size())).isEqualTo(exactly(totals));
         first.close();
         Map<Integer, Long> ends = TestKafka.endOffsets(scenario.changelog());
-        assertThat(sum(ends)).isEqualTo(sent.size());
+        // The latest value of each key once per commit: at least one record per key, at most one per input record.
+        assertThat(sum(ends)).isBetween((long) totals.size(), (long) sent.size());
         assertThat(ends.get(0)).isPositive();
         assertThat(Checkpoint.read(partitionDir(stateDir, 0))).hasValue(ends.get(0));
 

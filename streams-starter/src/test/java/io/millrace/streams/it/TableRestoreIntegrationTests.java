@@ -49,9 +49,10 @@ class TableRestoreIntegrationTests {
         assertThat(scenario.awaitOutputs(sent.size())).isEqualTo(exactly(totals));
         first.close();
 
-        // One changelog record per counted record, each partition checkpointed at its end on the way down.
+        // The latest value of each key once per commit (at least one record per key, at most one per counted
+        // record), each partition checkpointed at its end on the way down.
         Map<Integer, Long> ends = TestKafka.endOffsets(scenario.changelog());
-        assertThat(sum(ends)).isEqualTo(sent.size());
+        assertThat(sum(ends)).isBetween((long) totals.size(), (long) sent.size());
         assertThat(scenario.changelogContents()).isEqualTo(totals);
         for (int partition = 0; partition < 2; partition++) {
             assertThat(Checkpoint.read(partitionDir(stateDir, partition))).hasValue(ends.get(partition));
@@ -90,7 +91,7 @@ class TableRestoreIntegrationTests {
         assertThat(scenario.awaitOutputs(firstWords.size())).isEqualTo(exactly(totals));
         first.close();
         Map<Integer, Long> before = TestKafka.endOffsets(scenario.changelog());
-        assertThat(sum(before)).isEqualTo(firstWords.size());
+        assertThat(sum(before)).isBetween((long) totals.size(), (long) firstWords.size());
 
         // Another instance, same group, fresh state: restores everything, then counts on.
         ConfigurableApplicationContext other = start(scenario, theirs);
@@ -103,7 +104,8 @@ class TableRestoreIntegrationTests {
         assertThat(scenario.awaitOutputs(firstWords.size() + secondWords.size())).isEqualTo(exactly(totals));
         other.close();
         Map<Integer, Long> after = TestKafka.endOffsets(scenario.changelog());
-        assertThat(sum(after) - sum(before)).isEqualTo(secondWords.size());
+        long secondWrites = sum(after) - sum(before);
+        assertThat(secondWrites).isBetween(1L, (long) secondWords.size());
 
         // Back on the first state directory: only the other instance's writes are read.
         ConfigurableApplicationContext again = start(scenario, mine);
@@ -114,7 +116,7 @@ class TableRestoreIntegrationTests {
             assertThat(view.restored()).isEqualTo(after.get(partition) - before.get(partition));
         });
         assertThat(restored.values().stream().mapToLong(TablePartitionView::restored).sum())
-            .isEqualTo(secondWords.size());
+            .isEqualTo(secondWrites);
 
         List<String> last = words(5, 1).subList(0, 5);
         scenario.send(last);
