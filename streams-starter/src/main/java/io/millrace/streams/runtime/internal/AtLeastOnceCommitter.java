@@ -200,8 +200,7 @@ final class AtLeastOnceCommitter implements Committer {
         Set<TopicPartition> assignment = this.consumer.assignment();
         failed.forEach((partition, offset) -> {
             if (assignment.contains(partition) && offset.equals(this.lastSent.get(partition))) {
-                this.toCommit.merge(partition, offset,
-                        (queued, again) -> (queued.offset() >= again.offset()) ? queued : again);
+                requeue(this.toCommit, partition, offset);
             }
         });
     }
@@ -217,8 +216,7 @@ final class AtLeastOnceCommitter implements Committer {
                         + "for them stay uncommitted", this.timeout);
             }
             else {
-                flushed.offsets.forEach((partition, offset) -> this.toCommit.merge(partition, offset,
-                        (queued, again) -> (queued.offset() >= again.offset()) ? queued : again));
+                flushed.offsets.forEach((partition, offset) -> requeue(this.toCommit, partition, offset));
             }
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = this.toCommit.isEmpty() ? Map.of()
@@ -293,6 +291,12 @@ final class AtLeastOnceCommitter implements Committer {
     public void pipelineBuilt(Map<TopicPartition, Long> resumeOffsets) {
     }
 
+    /** Queues an offset to commit again, unless a later one of its partition is queued already. */
+    private static void requeue(Map<TopicPartition, OffsetAndMetadata> toCommit, TopicPartition partition,
+            OffsetAndMetadata offset) {
+        toCommit.merge(partition, offset, (queued, again) -> (queued.offset() >= again.offset()) ? queued : again);
+    }
+
     /** Changelog writes sent together and the offsets that wait for their acknowledgements. */
     private static final class ChangelogFlush {
 
@@ -342,8 +346,7 @@ final class AtLeastOnceCommitter implements Committer {
                     + "the next commit: {}", ex.toString());
             this.offsets.forEach((partition, offset) -> {
                 if (assignment.contains(partition)) {
-                    toCommit.merge(partition, offset,
-                            (queued, again) -> (queued.offset() >= again.offset()) ? queued : again);
+                    requeue(toCommit, partition, offset);
                 }
             });
             return true;
