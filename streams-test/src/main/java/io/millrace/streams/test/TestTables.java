@@ -80,12 +80,7 @@ final class TestTables implements Tables {
      * @param send sends a changelog record
      */
     void sendChangelogs(int partition, java.util.function.Consumer<io.millrace.streams.table.ChangelogRecord> send) {
-        this.partitions.values().forEach((table) -> {
-            StoredTablePartition stored = table.get(partition);
-            if (stored != null) {
-                stored.sendChangelog(send);
-            }
-        });
+        forEach(partition, (stored) -> stored.sendChangelog(send));
     }
 
     /**
@@ -94,10 +89,15 @@ final class TestTables implements Tables {
      * @param partition the input partition
      */
     void committed(int partition) {
+        forEach(partition, StoredTablePartition::commit);
+    }
+
+    /** Runs an action on each table's partition of an input partition that holds anything. */
+    private void forEach(int partition, java.util.function.Consumer<StoredTablePartition> action) {
         this.partitions.values().forEach((table) -> {
             StoredTablePartition stored = table.get(partition);
             if (stored != null) {
-                stored.commit();
+                action.accept(stored);
             }
         });
     }

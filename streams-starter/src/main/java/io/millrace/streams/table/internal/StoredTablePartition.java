@@ -262,14 +262,9 @@ public final class StoredTablePartition implements TablePartition {
      * {@code at-least-once}, before the offsets of the records that made them are committed: the writes taken since
      * the last send (workers may keep writing: a key written again meanwhile keeps its newer value for the next send).
      * @param send sends a record
-     * @return how many records were sent
      */
-    public int sendChangelog(java.util.function.Consumer<ChangelogRecord> send) {
+    public void sendChangelog(java.util.function.Consumer<ChangelogRecord> send) {
         Map<Key, byte[]> writes = this.exactlyOnce ? this.uncommitted : this.unsent;
-        if (writes.isEmpty()) {
-            return 0;
-        }
-        int sent = 0;
         for (Map.Entry<Key, byte[]> entry : writes.entrySet()) {
             byte[] value = entry.getValue();
             send.accept(new ChangelogRecord(this, entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
@@ -277,9 +272,7 @@ public final class StoredTablePartition implements TablePartition {
                 // By identity: a value written since stays for the next send.
                 this.unsent.remove(entry.getKey(), value);
             }
-            sent++;
         }
-        return sent;
     }
 
     @Override
@@ -457,25 +450,13 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action) {
-        Map<byte[], byte[]> overlay = null;
-        if (!this.uncommitted.isEmpty()) {
-            for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
-                byte[] key = entry.getKey().bytes;
-                if (Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0)) {
-                    if (overlay == null) {
-                        overlay = new TreeMap<>(Arrays::compareUnsigned);
-                    }
-                    overlay.put(key, entry.getValue());
-                }
-            }
-        }
-        if (overlay == null) {
+        Map<byte[], byte[]> pending = this.uncommitted.isEmpty() ? Map.of() : pendingIn(from, to);
+        if (pending.isEmpty()) {
             try (KeyValueIterator entries = this.store.range(from, to)) {
                 entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
             }
             return;
         }
-        Map<byte[], byte[]> pending = overlay;
         try (KeyValueIterator entries = this.store.range(from, to)) {
             entries.forEachRemaining((entry) -> pending.putIfAbsent(entry.key(), entry.value()));
         }
