@@ -40,7 +40,7 @@ final class RocksDbIterator implements KeyValueIterator {
 
     @Override
     public boolean hasNext() {
-        this.store.enter();
+        long stamp = this.store.enter();
         try {
             checkNotReleased();
             if (this.iterator.isValid()) {
@@ -54,7 +54,7 @@ final class RocksDbIterator implements KeyValueIterator {
             throw this.store.failure("iterate", ex);
         }
         finally {
-            this.store.exit();
+            this.store.exit(stamp);
         }
     }
 
@@ -63,7 +63,7 @@ final class RocksDbIterator implements KeyValueIterator {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        this.store.enter();
+        long stamp = this.store.enter();
         try {
             checkNotReleased();
             KeyValue entry = new KeyValue(this.iterator.key(), this.iterator.value());
@@ -71,7 +71,7 @@ final class RocksDbIterator implements KeyValueIterator {
             return entry;
         }
         finally {
-            this.store.exit();
+            this.store.exit(stamp);
         }
     }
 
@@ -83,8 +83,9 @@ final class RocksDbIterator implements KeyValueIterator {
 
     @Override
     public void close() {
+        long stamp;
         try {
-            this.store.enter();
+            stamp = this.store.enter();
         }
         catch (IllegalStateException ex) {
             // The store is closed, and released this iterator with it.
@@ -96,7 +97,7 @@ final class RocksDbIterator implements KeyValueIterator {
             }
         }
         finally {
-            this.store.exit();
+            this.store.exit(stamp);
         }
     }
 

@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -57,7 +56,11 @@ public final class RocksDbStore implements KeyValueStore {
 
     private final WriteOptions writeOptions = new WriteOptions();
 
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Read side per operation, write side to close. A {@link StampedLock}: one compare-and-set each way, no
+     * per-thread hold counts (this guards every read of the per-record path); not reentrant, and no operation nests.
+     */
+    private final StampedLock lock = new StampedLock();
 
     /** Iterators not yet closed, closed with the store. */
     private final Set<RocksDbIterator> iterators = ConcurrentHashMap.newKeySet();
@@ -149,7 +152,7 @@ public final class RocksDbStore implements KeyValueStore {
     @Override
     public byte[] get(byte[] key) {
         Objects.requireNonNull(key, "key");
-        enter();
+        long stamp = enter();
         try {
             return this.db.get(key);
         }
@@ -157,7 +160,7 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("read", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
@@ -165,7 +168,7 @@ public final class RocksDbStore implements KeyValueStore {
     public void put(byte[] key, byte[] value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        enter();
+        long stamp = enter();
         try {
             this.db.put(this.writeOptions, key, value);
         }
@@ -173,14 +176,14 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("write", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     @Override
     public void delete(byte[] key) {
         Objects.requireNonNull(key, "key");
-        enter();
+        long stamp = enter();
         try {
             this.db.delete(this.writeOptions, key);
         }
@@ -188,7 +191,7 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("delete", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
@@ -203,12 +206,12 @@ public final class RocksDbStore implements KeyValueStore {
                     writes.delete(write.key());
                 }
             }
-            enter();
+            long stamp = enter();
             try {
                 this.db.write(this.writeOptions, writes);
             }
             finally {
-                exit();
+                exit(stamp);
             }
         }
         catch (RocksDBException ex) {
@@ -218,34 +221,34 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public KeyValueIterator all() {
-        enter();
+        long stamp = enter();
         try {
             RocksDbIterator iterator = new RocksDbIterator(this, this.db.newIterator());
             this.iterators.add(iterator);
             return iterator;
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     @Override
     public KeyValueIterator range(byte[] from, byte[] to) {
         Objects.requireNonNull(from, "from");
-        enter();
+        long stamp = enter();
         try {
             RocksDbIterator iterator = new RocksDbIterator(this, this.db.newIterator(), from, to);
             this.iterators.add(iterator);
             return iterator;
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     @Override
     public long approximateCount() {
-        enter();
+        long stamp = enter();
         try {
             return this.db.getLongProperty("rocksdb.estimate-num-keys");
         }
@@ -253,13 +256,13 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("count", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     @Override
     public byte[] lastKey() {
-        enter();
+        long stamp = enter();
         try (RocksIterator iterator = this.db.newIterator()) {
             iterator.seekToLast();
             if (iterator.isValid()) {
@@ -272,14 +275,14 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("read the last key", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     /** The table files, and the write-ahead logs not yet flushed into them. */
     @Override
     public long sizeOnDisk() {
-        enter();
+        long stamp = enter();
         try {
             long size = this.db.getLongProperty("rocksdb.total-sst-files-size");
             for (LogFile wal : this.db.getSortedWalFiles()) {
@@ -293,13 +296,13 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("measure", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     @Override
     public void flush() {
-        enter();
+        long stamp = enter();
         try (FlushOptions flushOptions = new FlushOptions().setWaitForFlush(true)) {
             this.db.flush(flushOptions);
         }
@@ -307,13 +310,13 @@ public final class RocksDbStore implements KeyValueStore {
             throw failure("flush", ex);
         }
         finally {
-            exit();
+            exit(stamp);
         }
     }
 
     @Override
     public void close() {
-        this.lock.writeLock().lock();
+        long stamp = this.lock.writeLock();
         try {
             if (this.closed) {
                 return;
@@ -329,7 +332,7 @@ public final class RocksDbStore implements KeyValueStore {
             openDirectories.remove(this.realDirectory);
         }
         finally {
-            this.lock.writeLock().unlock();
+            this.lock.unlockWrite(stamp);
         }
     }
 
@@ -349,17 +352,18 @@ public final class RocksDbStore implements KeyValueStore {
         return "RocksDbStore[" + this.table + " in " + this.directory + "]";
     }
 
-    /** Takes the read lock for one operation; fails if the store is closed. */
-    void enter() {
-        this.lock.readLock().lock();
+    /** Takes the read lock for one operation; fails if the store is closed. Give its stamp to {@link #exit}. */
+    long enter() {
+        long stamp = this.lock.readLock();
         if (this.closed) {
-            this.lock.readLock().unlock();
+            this.lock.unlockRead(stamp);
             throw new IllegalStateException("Store " + this.table + " in " + this.directory + " is closed");
         }
+        return stamp;
     }
 
-    void exit() {
-        this.lock.readLock().unlock();
+    void exit(long stamp) {
+        this.lock.unlockRead(stamp);
     }
 
     /** Forgets an iterator its user closed. Called under the read lock. */
