@@ -96,8 +96,8 @@ public interface TablePartition {
     }
 
     /**
-     * A changelog write of this partition failed: under {@code at-least-once} it is sent again with the next commit
-     * unless a newer value of its key waits. Any thread (the producer's).
+     * A changelog write of this partition failed: under {@code at-least-once} the key's latest value is sent again
+     * with the next commit (once: by itself, or as a newer write not sent yet). Any thread (the producer's).
      * @param key the encoded key
      * @param value the encoded value, {@code null} for a delete
      */

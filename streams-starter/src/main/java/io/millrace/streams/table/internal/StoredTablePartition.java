@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +46,9 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
  *
  * <p>The changelog is written at the commit ({@link #changelogAtCommit()}), the latest value of each key once: under
  * {@code exactly-once} the open transaction's writes, in it, before it commits; under {@code at-least-once} the
- * writes taken since the last send ({@code unsent}), before the offsets of the records that made them are committed
- * (the loop's committer waits for their acknowledgements; a failed one goes back to {@code unsent}).
+ * writes not sent yet (the same map's entries, flagged when sent: an entry leaves the map once it is both sent and
+ * in the store), before the offsets of the records that made them are committed (the loop's committer waits for
+ * their acknowledgements; a failed one has its key's latest value sent again).
  *
  * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
  * partition is not active, the poll thread commits and checkpoints between records.
@@ -71,10 +73,13 @@ public final class StoredTablePartition implements TablePartition {
 
     private final KeyValueStore store;
 
-    private final ConcurrentHashMap<Key, byte[]> uncommitted;
+    private final ConcurrentHashMap<Key, Pending> uncommitted;
 
-    /** Under at-least-once: the latest value of each key written since the last send to the changelog. */
-    private final ConcurrentHashMap<Key, byte[]> unsent = new ConcurrentHashMap<>();
+    /**
+     * Under at-least-once: keys whose changelog record failed; the next send sends their latest value again (a rare
+     * path: the loop's committer does not commit past a failed send).
+     */
+    private final Set<Key> resend = ConcurrentHashMap.newKeySet();
 
     private final boolean exactlyOnce;
 
@@ -210,9 +215,9 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public byte[] get(byte[] key) {
-        byte[] pending = this.uncommitted.get(new Key(key));
+        Pending pending = this.uncommitted.get(new Key(key));
         if (pending != null) {
-            return (pending == TOMBSTONE) ? null : pending;
+            return pending.valueOrNull();
         }
         return this.store.get(key);
     }
@@ -228,17 +233,13 @@ public final class StoredTablePartition implements TablePartition {
         int added = 0;
         for (KeyValue write : writes) {
             byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
-            Key key = new Key(write.key());
-            if (!this.exactlyOnce) {
-                this.unsent.put(key, value);
-            }
-            byte[] previous = this.uncommitted.put(key, value);
+            Pending previous = this.uncommitted.put(new Key(write.key()), new Pending(value));
             if (previous == null) {
                 added++;
                 bytes += write.key().length + value.length + ENTRY_OVERHEAD;
             }
             else {
-                bytes += value.length - previous.length;
+                bytes += value.length - previous.value.length;
             }
         }
         this.written.addAndGet(writes.size());
@@ -264,13 +265,38 @@ public final class StoredTablePartition implements TablePartition {
      * @param send sends a record
      */
     public void sendChangelog(java.util.function.Consumer<ChangelogRecord> send) {
-        Map<Key, byte[]> writes = this.exactlyOnce ? this.uncommitted : this.unsent;
-        for (Map.Entry<Key, byte[]> entry : writes.entrySet()) {
-            byte[] value = entry.getValue();
-            send.accept(new ChangelogRecord(this, entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
-            if (!this.exactlyOnce) {
-                // By identity: a value written since stays for the next send.
-                this.unsent.remove(entry.getKey(), value);
+        if (this.exactlyOnce) {
+            this.uncommitted.forEach((key, pending) -> send.accept(new ChangelogRecord(this, key.bytes,
+                    pending.valueOrNull())));
+            return;
+        }
+        resendFailed(send);
+        for (Map.Entry<Key, Pending> entry : this.uncommitted.entrySet()) {
+            Pending pending = entry.getValue();
+            if (!pending.sent) {
+                send.accept(new ChangelogRecord(this, entry.getKey().bytes, pending.valueOrNull()));
+                // Sent, then checked applied; a batch marks applied, then checks sent: one of the two removes it.
+                pending.sent = true;
+                if (pending.applied) {
+                    this.uncommitted.remove(entry.getKey(), pending);
+                }
+            }
+        }
+    }
+
+    /**
+     * At-least-once: sends the latest value of each key whose changelog record failed, unless a write not sent yet
+     * will (a write made meanwhile is sent after this one, so the changelog ends with the latest value).
+     */
+    private void resendFailed(java.util.function.Consumer<ChangelogRecord> send) {
+        for (Iterator<Key> failed = this.resend.iterator(); failed.hasNext();) {
+            Key key = failed.next();
+            failed.remove();
+            Pending pending = this.uncommitted.get(key);
+            if (pending == null || pending.sent) {
+                // Not waiting: its latest value is the store's (a batch writes the store before it lets go).
+                byte[] value = (pending != null) ? pending.valueOrNull() : this.store.get(key.bytes);
+                send.accept(new ChangelogRecord(this, key.bytes, value));
             }
         }
     }
@@ -278,7 +304,7 @@ public final class StoredTablePartition implements TablePartition {
     @Override
     public void unacknowledged(byte[] key, byte[] value) {
         if (!this.exactlyOnce) {
-            this.unsent.putIfAbsent(new Key(key), (value != null) ? value : TOMBSTONE);
+            this.resend.add(new Key(key));
         }
     }
 
@@ -308,37 +334,45 @@ public final class StoredTablePartition implements TablePartition {
             return;
         }
         List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
-        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
-            batch.add(new KeyValue(entry.getKey().bytes, (entry.getValue() == TOMBSTONE) ? null : entry.getValue()));
-        }
+        this.uncommitted.forEach((key, pending) -> batch.add(new KeyValue(key.bytes, pending.valueOrNull())));
         this.store.write(batch);
         this.uncommitted.clear();
     }
 
     /**
-     * At-least-once: writes the buffered writes to the store in one batch. Safe while workers write: an entry
-     * leaves the buffer only if no newer value replaced it meanwhile, and reads see the buffer first. Every write
-     * acknowledged before the batch began was in the buffer then (a write is buffered before its changelog record is
-     * sent), so the store holds it, or a newer value of its key, afterwards.
+     * At-least-once: writes the buffered writes not yet in the store to it in one batch. Safe while workers write:
+     * an entry leaves the buffer only once it is both in the store and sent to the changelog, and only if no newer
+     * write replaced it meanwhile (by identity); reads see the buffer first. Every write acknowledged before the batch
+     * began was in the buffer then (a write is buffered before its changelog record is sent), so the store holds it,
+     * or a newer value of its key, afterwards.
      */
     private void applyBuffered() {
         long acknowledgedBefore = this.acknowledged.get();
         this.buffered.set(0);
         this.bufferedBytes.set(0);
         if (!this.uncommitted.isEmpty()) {
-            this.appliedAt = this.clock.millis();
             List<Key> keys = new ArrayList<>(this.uncommitted.size());
+            List<Pending> taken = new ArrayList<>(this.uncommitted.size());
             List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
-            for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
-                byte[] value = entry.getValue();
-                keys.add(entry.getKey());
-                batch.add(new KeyValue(entry.getKey().bytes, (value == TOMBSTONE) ? null : value));
+            for (Map.Entry<Key, Pending> entry : this.uncommitted.entrySet()) {
+                Pending pending = entry.getValue();
+                if (!pending.applied) {
+                    keys.add(entry.getKey());
+                    taken.add(pending);
+                    batch.add(new KeyValue(entry.getKey().bytes, pending.valueOrNull()));
+                }
             }
-            this.store.write(batch);
+            if (!batch.isEmpty()) {
+                this.appliedAt = this.clock.millis();
+                this.store.write(batch);
+            }
             for (int i = 0; i < keys.size(); i++) {
-                // By identity (byte[] equals): a value written since stays for the next batch.
-                byte[] value = batch.get(i).value();
-                this.uncommitted.remove(keys.get(i), (value != null) ? value : TOMBSTONE);
+                Pending pending = taken.get(i);
+                // Applied, then checked sent; a send marks sent, then checks applied: one of the two removes it.
+                pending.applied = true;
+                if (pending.sent) {
+                    this.uncommitted.remove(keys.get(i), pending);
+                }
             }
         }
         this.committed.accumulateAndGet(acknowledgedBefore, Math::max);
@@ -495,10 +529,10 @@ public final class StoredTablePartition implements TablePartition {
     /** The finished writes of a key range, in key order: a copy, taken before the store is read. */
     private Map<byte[], byte[]> pendingIn(byte[] from, byte[] to) {
         Map<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
-        for (Map.Entry<Key, byte[]> entry : this.uncommitted.entrySet()) {
+        for (Map.Entry<Key, Pending> entry : this.uncommitted.entrySet()) {
             byte[] key = entry.getKey().bytes;
             if (Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0)) {
-                pending.put(key, entry.getValue());
+                pending.put(key, entry.getValue().value);
             }
         }
         return pending;
@@ -576,7 +610,10 @@ public final class StoredTablePartition implements TablePartition {
 
     @Override
     public long approximateSize() {
-        return this.store.approximateCount() + this.uncommitted.size();
+        // Finished writes that the store does not hold yet (under at-least-once, sent ones stay until sent).
+        long waiting = this.exactlyOnce ? this.uncommitted.size()
+                : this.uncommitted.values().stream().filter((pending) -> !pending.applied).count();
+        return this.store.approximateCount() + waiting;
     }
 
     /**
@@ -642,6 +679,30 @@ public final class StoredTablePartition implements TablePartition {
     @Override
     public String toString() {
         return this.changelogTopic + "-" + this.partition + "[" + this.role + "]";
+    }
+
+    /**
+     * A finished write in {@link #uncommitted}. Under at-least-once it stays there until it is both in the store
+     * ({@code applied}, set by a batch) and sent to the changelog ({@code sent}, set by the send before a commit),
+     * so one map serves reads, the store's batches and the changelog. Each flag has one writer, the flags are
+     * volatile, and each side sets its own flag before it reads the other's.
+     */
+    private static final class Pending {
+
+        /** The value, {@link #TOMBSTONE} for a delete. */
+        final byte[] value;
+
+        volatile boolean sent;
+
+        volatile boolean applied;
+
+        Pending(byte[] value) {
+            this.value = value;
+        }
+
+        byte[] valueOrNull() {
+            return (this.value == TOMBSTONE) ? null : this.value;
+        }
     }
 
     /** A key of {@link #uncommitted}: compared by content, its hash computed once. */

@@ -25,6 +25,7 @@ import io.millrace.streams.runtime.internal.ConsumerLoopTests.RecordingListener;
 import io.millrace.streams.schema.Schemas;
 import io.millrace.streams.strategy.step.MutableClock;
 import io.millrace.streams.table.ChangelogRecord;
+import io.millrace.streams.table.KeyValue;
 import io.millrace.streams.table.TableDefinition;
 import io.millrace.streams.table.internal.StoredTablePartition;
 import io.millrace.streams.table.internal.store.InMemoryStore;
@@ -230,7 +231,8 @@ class AtLeastOnceCommitterTests {
         MockProducer<byte[], byte[]> producer = producer(false);
         AtLeastOnceCommitter committer = committer(producer, this.clock);
         StoredTablePartition counts = counts();
-        this.tables.changelog.add(new ChangelogRecord(counts, utf8("apple"), utf8("3")));
+        counts.apply(List.of(new KeyValue(utf8("apple"), utf8("3"))));
+        counts.sendChangelog(this.tables.changelog::add);
         committer.finished(P0, 5);
         committer.commitIfDue();
         producer.errorNext(new KafkaException("changelog down"));

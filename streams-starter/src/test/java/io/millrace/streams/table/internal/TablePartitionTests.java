@@ -507,6 +507,96 @@ class TablePartitionTests {
         assertThat(entries(partition)).containsExactly("a=2");
     }
 
+    @Test
+    void underAtLeastOnceAWriteLeavesTheBufferOnceItIsBothInTheStoreAndSent() {
+        InMemoryStore store = new InMemoryStore();
+        StoredTablePartition partition = memory(store, false);
+        // In the store first, sent later: read from the buffer meanwhile, sent once, then gone.
+        partition.apply(List.of(new KeyValue(utf8("a"), utf8("1"))));
+        partition.commit();
+        assertThat(text(store.get(utf8("a")))).isEqualTo("1");
+        assertThat(sent(partition)).containsExactly("a=1");
+        assertThat(sent(partition)).as("sent once").isEmpty();
+        // Sent first, in the store later.
+        partition.apply(List.of(new KeyValue(utf8("b"), utf8("1"))));
+        assertThat(sent(partition)).containsExactly("b=1");
+        assertThat(store.get(utf8("b"))).isNull();
+        assertThat(text(partition.get(utf8("b")))).isEqualTo("1");
+        partition.commit();
+        assertThat(text(store.get(utf8("b")))).isEqualTo("1");
+        assertThat(partition.approximateSize()).isEqualTo(2);
+        // Written again after its send: the newer value is sent and stored, the older one is not sent twice.
+        partition.apply(List.of(new KeyValue(utf8("c"), utf8("1"))));
+        assertThat(sent(partition)).containsExactly("c=1");
+        partition.apply(List.of(new KeyValue(utf8("c"), utf8("2")), new KeyValue(utf8("a"), null)));
+        partition.commit();
+        assertThat(sent(partition)).containsExactlyInAnyOrder("c=2", "a=null");
+        assertThat(sent(partition)).isEmpty();
+        partition.commit();
+        assertThat(entries(partition)).containsExactly("b=1", "c=2");
+        // A failed changelog write of a key the buffer let go: its latest value, the store's, is sent again.
+        partition.unacknowledged(utf8("b"), utf8("0"));
+        assertThat(sent(partition)).containsExactly("b=1");
+        assertThat(sent(partition)).isEmpty();
+    }
+
+    @Test
+    void underAtLeastOnceWritersBatchesAndSendsRacingLeaveEveryKeysLastValueInTheStoreAndLastInTheChangelog()
+            throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        StoredTablePartition partition = memory(store, false);
+        int writers = 2;
+        int keys = 200;
+        int rounds = 300;
+        java.util.Map<String, String> lastSent = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            // Each writer owns its keys, as a key's records go to one worker at a time.
+            threads.add(new Thread(() -> {
+                for (int round = 1; round <= rounds; round++) {
+                    for (int key = 0; key < keys; key++) {
+                        partition.apply(List.of(new KeyValue(utf8(writer + "-" + key), utf8(Integer.toString(round)))));
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        // The poll thread meanwhile: sends and batches, in both orders.
+        int cycles = 0;
+        while (threads.stream().anyMatch(Thread::isAlive) || cycles < 10) {
+            if (cycles++ % 2 == 0) {
+                partition.sendChangelog((record) -> lastSent.put(text(record.key()), text(record.value())));
+                partition.commit();
+            }
+            else {
+                partition.commit();
+                partition.sendChangelog((record) -> lastSent.put(text(record.key()), text(record.value())));
+            }
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        partition.sendChangelog((record) -> lastSent.put(text(record.key()), text(record.value())));
+        partition.commit();
+        for (int w = 0; w < writers; w++) {
+            for (int key = 0; key < keys; key++) {
+                String name = w + "-" + key;
+                assertThat(text(store.get(utf8(name)))).as(name + " in the store").isEqualTo(Integer.toString(rounds));
+                assertThat(lastSent.get(name)).as(name + " last sent").isEqualTo(Integer.toString(rounds));
+            }
+        }
+        assertThat(partition.approximateSize()).isEqualTo(writers * keys);
+        assertThat(sent(partition)).as("nothing left to send").isEmpty();
+    }
+
+    private static List<String> sent(StoredTablePartition partition) {
+        List<String> records = new ArrayList<>();
+        partition.sendChangelog((record) -> records.add(text(record.key()) + "="
+                + ((record.value() != null) ? text(record.value()) : "null")));
+        return records;
+    }
+
     private static List<String> entries(StoredTablePartition partition) {
         List<String> seen = new ArrayList<>();
         partition.forEach((key, value) -> seen.add(text(key) + "=" + text(value)));
