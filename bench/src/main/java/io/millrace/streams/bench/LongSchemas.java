@@ -1,45 +1,21 @@
 package io.millrace.streams.bench;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 import io.millrace.streams.schema.Schema;
 
 /**
- * Two encodings of a {@code Long}: decimal text (what a Millrace table of {@code Long} stores, the JSON of a number)
- * and eight big-endian bytes (Kafka's {@code LongSerializer}, what Kafka Streams' {@code count()} writes).
+ * A {@code Long} as eight big-endian bytes (Kafka's {@code LongSerializer}, what Kafka Streams' {@code count()}
+ * writes). Millrace's tables of {@code Long} use the built-in {@code Schemas.longs()} (decimal text, the JSON of a
+ * number), as a user's would.
  */
 final class LongSchemas {
 
     private LongSchemas() {
     }
 
-    static Schema<Long> decimal() {
-        return Decimal.INSTANCE;
-    }
-
     static Schema<Long> bigEndian() {
         return BigEndian.INSTANCE;
-    }
-
-    private static final class Decimal implements Schema<Long> {
-
-        static final Decimal INSTANCE = new Decimal();
-
-        @Override
-        public Class<Long> type() {
-            return Long.class;
-        }
-
-        @Override
-        public Long decode(byte[] data) {
-            return Long.parseLong(new String(data, StandardCharsets.US_ASCII));
-        }
-
-        @Override
-        public byte[] encode(Long value) {
-            return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-        }
     }
 
     private static final class BigEndian implements Schema<Long> {

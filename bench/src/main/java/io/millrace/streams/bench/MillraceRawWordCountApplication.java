@@ -36,7 +36,7 @@ class MillraceRawWordCountApplication {
                             return counts.merge(context.keyAsString(), 1L, Long::sum);
                         })
                 .output(OUTPUT, LongSchemas.bigEndian(), count)
-                .table(TableDefinition.of(TABLE, Schemas.string(), LongSchemas.decimal()))
+                .table(TableDefinition.of(TABLE, Schemas.string(), Schemas.longs()))
                 .build();
     }
 }

@@ -31,7 +31,7 @@ class MillraceRestoreApplication {
     StreamDefinition restoreStream(Environment environment, RestoreProbe probe) {
         return StreamDefinition.builder(STREAM)
                 .input(environment.getRequiredProperty("bench.restore.input"), Schemas.string(), new Probe(probe))
-                .table(TableDefinition.of(RestoreScenario.TABLE, Schemas.string(), LongSchemas.decimal()))
+                .table(TableDefinition.of(RestoreScenario.TABLE, Schemas.string(), Schemas.longs()))
                 .build();
     }
 

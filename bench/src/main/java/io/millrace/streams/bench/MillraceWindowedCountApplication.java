@@ -58,7 +58,7 @@ class MillraceWindowedCountApplication {
             builder.input(input, Schemas.bytes(), count);
         }
         return builder
-                .table(TableDefinition.of(TABLE, Schemas.string(), LongSchemas.decimal())
+                .table(TableDefinition.of(TABLE, Schemas.string(), Schemas.longs())
                         .withWindows(Windows.tumbling(WindowedRecords.SIZE).withGrace(WindowedRecords.GRACE)))
                 .closedWindows(TABLE, environment.getProperty("bench.windowed.output", OUTPUT), Schemas.bytes(),
                         result)
