@@ -201,10 +201,18 @@ public final class StoredTablePartition implements TablePartition {
     }
 
     /**
-     * Moves this partition to another role.
+     * Moves this partition to another role. Under {@code at-least-once} a partition that stops being active (its
+     * loop drained and committed it) writes its finished writes to the store and forgets them, those it could not
+     * send to the changelog too: from now on the changelog fills the store, and no left-over write may hide what it
+     * brings (the records that made an unsent write were not committed: their next owner processes them again).
      * @param role the new role
      */
     public void role(Role role) {
+        if (!this.exactlyOnce && this.role == Role.ACTIVE && role != Role.ACTIVE) {
+            applyBuffered();
+            this.uncommitted.clear();
+            this.resend.clear();
+        }
         this.role = role;
     }
 

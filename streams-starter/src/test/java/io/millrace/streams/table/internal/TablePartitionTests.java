@@ -590,6 +590,21 @@ class TablePartitionTests {
         assertThat(sent(partition)).as("nothing left to send").isEmpty();
     }
 
+    @Test
+    void underAtLeastOnceAPartitionThatStopsBeingActiveLeavesNoWriteToHideWhatItsChangelogBrings() {
+        InMemoryStore store = new InMemoryStore();
+        StoredTablePartition partition = memory(store, false);
+        partition.apply(List.of(new KeyValue(utf8("a"), utf8("1")), new KeyValue(utf8("b"), utf8("1"))));
+        partition.commit();
+        // Its changelog writes failed when it was revoked: kept as a standby, it tails the changelog.
+        partition.role(Role.STANDBY);
+        assertThat(text(store.get(utf8("b")))).isEqualTo("1");
+        partition.restore(List.of(new KeyValue(utf8("a"), utf8("7"))), 1);
+        assertThat(text(partition.get(utf8("a")))).isEqualTo("7");
+        assertThat(text(partition.readCommitted(utf8("a")))).isEqualTo("7");
+        assertThat(sent(partition)).isEmpty();
+    }
+
     private static List<String> sent(StoredTablePartition partition) {
         List<String> records = new ArrayList<>();
         partition.sendChangelog((record) -> records.add(text(record.key()) + "="
