@@ -13,7 +13,9 @@ import io.millrace.streams.strategy.ProcessingStrategy;
 
 /**
  * The last step: reports the offsets of finished messages for commit, at most every {@code interval} or every
- * {@code maxRecords} messages, and at once on {@link #join}.
+ * {@code maxRecords} messages, once the stream caught up (no message finished for {@link #QUIET_MILLIS} ms, or a
+ * tenth of the interval if that is shorter: what it finished is committed then, not up to an interval later), and
+ * at once on {@link #join}.
  *
  * <p>Messages arrive in the order they were consumed, so the latest offset of each partition is also its
  * contiguous committable offset.
@@ -29,6 +31,17 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
     private final int maxRecords;
 
     private final Clock clock;
+
+    /** No message finished for this long: the stream caught up with its input (at most; see the constructor). */
+    static final long QUIET_MILLIS = 100;
+
+    private final long quietMillis;
+
+    /** Whether a message arrived since the last {@link #poll}. */
+    private boolean submitted;
+
+    /** When a poll last saw messages that had arrived since the one before, in clock millis. */
+    private long lastSubmitted;
 
     /**
      * The next offset to commit per partition, in a mutable holder: this runs once per record, and writing a
@@ -58,6 +71,7 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
         this.maxRecords = maxRecords;
         this.clock = clock;
         this.lastCommit = clock.millis();
+        this.quietMillis = Math.max(1, Math.min(QUIET_MILLIS, interval.toMillis() / 10));
     }
 
     @Override
@@ -69,6 +83,7 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
             message.committable().forEach((partition, offset) -> holderOf(partition)[0] = offset);
         }
         this.count++;
+        this.submitted = true;
     }
 
     private long[] holderOf(String topic, int partition) {
@@ -88,8 +103,18 @@ public final class CommitOffsets<T> implements ProcessingStrategy<T> {
 
     @Override
     public void poll() {
-        if (this.count > 0 && (this.count >= this.maxRecords
-                || this.clock.millis() - this.lastCommit >= this.interval.toMillis())) {
+        if (this.count == 0) {
+            this.submitted = false;
+            return;
+        }
+        long now = this.clock.millis();
+        if (this.submitted) {
+            // Per poll, not per message: the clock is read once per loop turn.
+            this.lastSubmitted = now;
+            this.submitted = false;
+        }
+        if (this.count >= this.maxRecords || now - this.lastCommit >= this.interval.toMillis()
+                || now - this.lastSubmitted >= this.quietMillis) {
             flush(false);
         }
     }

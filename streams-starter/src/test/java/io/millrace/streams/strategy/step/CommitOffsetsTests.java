@@ -101,6 +101,50 @@ class CommitOffsetsTests {
     }
 
     @Test
+    void aStreamThatCaughtUpCommitsWhatItFinishedOnceNothingFinishedForAHundredMillis() {
+        submit(0, 0);
+        this.commitOffsets.poll();
+        this.clock.advance(Duration.ofMillis(99));
+        this.commitOffsets.poll();
+        assertThat(this.commit.commits).isEmpty();
+        this.clock.advance(Duration.ofMillis(1));
+        this.commitOffsets.poll();
+        assertThat(this.commit.commits).containsExactly(new Committed(Map.of(IN_0, 1L), false));
+        // Nothing new: nothing more.
+        this.clock.advance(Duration.ofSeconds(1));
+        this.commitOffsets.poll();
+        assertThat(this.commit.commits).hasSize(1);
+    }
+
+    @Test
+    void whileMessagesKeepFinishingOnlyTheIntervalOrTheCountCommits() {
+        CommitOffsets<String> offsets = new CommitOffsets<>(this.commit, Duration.ofSeconds(1), 1000, this.clock);
+        for (int offset = 0; offset < 19; offset++) {
+            offsets.submit(Message.of(record("in", 0, offset, "k", "v")).withPayload("v"));
+            this.clock.advance(Duration.ofMillis(50));
+            offsets.poll();
+        }
+        assertThat(this.commit.commits).isEmpty();
+        offsets.submit(Message.of(record("in", 0, 19, "k", "v")).withPayload("v"));
+        this.clock.advance(Duration.ofMillis(50));
+        offsets.poll();
+        assertThat(this.commit.commits).containsExactly(new Committed(Map.of(IN_0, 20L), false));
+    }
+
+    @Test
+    void aShortIntervalWaitsATenthOfItForTheStreamToCatchUp() {
+        CommitOffsets<String> offsets = new CommitOffsets<>(this.commit, Duration.ofMillis(200), 1000, this.clock);
+        offsets.submit(Message.of(record("in", 1, 7, "k", "v")).withPayload("v"));
+        offsets.poll();
+        this.clock.advance(Duration.ofMillis(19));
+        offsets.poll();
+        assertThat(this.commit.commits).isEmpty();
+        this.clock.advance(Duration.ofMillis(1));
+        offsets.poll();
+        assertThat(this.commit.commits).containsExactly(new Committed(Map.of(IN_1, 8L), false));
+    }
+
+    @Test
     void eachPartitionCommitsTheOffsetAfterItsLatestRecord() {
         submit(0, 5);
         submit(1, 3);
