@@ -314,19 +314,30 @@ class MillraceTestDriverTests {
     }
 
     @Test
-    void offsetsAreCommittedEachCommitIntervalOfTheDriversClockAndOnClose() {
+    void offsetsAreCommittedEachCommitIntervalOnceCaughtUpOfTheDriversClockAndOnClose() {
         MillraceTestDriver driver = MillraceTestDriver.of(animals((animal, context) -> animal));
+        TopicPartition animals = new TopicPartition("animals", 0);
         driver.input("animals").send("1", new Animal(1L, "cat", 1));
         driver.input("animals").send("2", "bad");
         assertThat(driver.committedOffsets("animals")).isEmpty();
-        driver.advanceWallClock(Duration.ofMillis(999));
+        // Caught up: committed once nothing finished for 100 ms.
+        driver.advanceWallClock(Duration.ofMillis(99));
         assertThat(driver.committedOffsets("animals")).isEmpty();
         driver.advanceWallClock(Duration.ofMillis(1));
-        assertThat(driver.committedOffsets("animals")).containsExactly(Map.entry(new TopicPartition("animals", 0), 2L));
-        driver.input("animals").send("3", new Animal(3L, "dog", 1));
-        assertThat(driver.committedOffsets("animals")).containsEntry(new TopicPartition("animals", 0), 2L);
+        assertThat(driver.committedOffsets("animals")).containsExactly(Map.entry(animals, 2L));
+        // Records that keep coming (every 50 ms) are committed each commit interval (1 s).
+        for (long id = 3; id <= 21; id++) {
+            driver.input("animals").send(Long.toString(id), new Animal(id, "dog", 1));
+            driver.advanceWallClock(Duration.ofMillis(50));
+        }
+        assertThat(driver.committedOffsets("animals")).containsEntry(animals, 2L);
+        driver.input("animals").send("22", new Animal(22L, "dog", 1));
+        driver.advanceWallClock(Duration.ofMillis(50));
+        assertThat(driver.committedOffsets("animals")).containsEntry(animals, 22L);
+        driver.input("animals").send("23", new Animal(23L, "dog", 1));
+        assertThat(driver.committedOffsets("animals")).containsEntry(animals, 22L);
         driver.close();
-        assertThat(driver.committedOffsets("animals")).containsEntry(new TopicPartition("animals", 0), 3L);
+        assertThat(driver.committedOffsets("animals")).containsEntry(animals, 23L);
     }
 
     @Test

@@ -42,9 +42,10 @@ class MillraceTestSliceTests {
         });
         // The table's writes reach its changelog at the commit, the latest value of each key once.
         assertThat(this.driver.output("shop-totals-changelog").size()).isZero();
-        this.driver.advanceWallClock(Duration.ofSeconds(4));
+        this.driver.advanceWallClock(Duration.ofMillis(99));
         assertThat(this.driver.committedOffsets("orders")).isEmpty();
-        this.driver.advanceWallClock(Duration.ofSeconds(1));
+        // Caught up: the stream commits once nothing finished for 100 ms.
+        this.driver.advanceWallClock(Duration.ofMillis(1));
         assertThat(this.driver.committedOffsets("orders")).hasSize(1).containsValue(3L);
         assertThat(this.driver.output("shop-totals-changelog").size()).isEqualTo(1);
     }
