@@ -7,9 +7,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -32,23 +29,20 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
  * One partition of one table in this instance: its local store, its place in the changelog, and, under
  * {@code exactly-once}, the writes of the open transaction.
  *
- * <p>Finished records' writes wait in {@code uncommitted} (a hash map: reads and writes of single keys are the
- * per-record path, key order is needed only by range reads, which sort what they take from it), which reads see
- * first, and reach the store in batches
+ * <p>Finished records' writes wait in a {@link WriteBuffer}, which reads see first, and reach the store in batches
  * (one RocksDB write, one write-ahead-log append, for thousands of records rather than one per record). Under
  * {@code exactly-once} a batch is applied, atomically, only after the transaction that wrote it to the changelog
  * committed. The store therefore never holds a write the changelog may lose, so a crash needs no full restore: the
  * store is restored from its checkpoint, like after a clean stop. Under {@code at-least-once} a batch is applied
  * before a checkpoint (at most once per {@value #CHECKPOINT_INTERVAL_MILLIS} ms, not at every offset commit: a key
  * updated many times in between reaches RocksDB once, as Kafka Streams' record cache folds its store writes) and
- * whenever {@value #MAX_BUFFERED_ENTRIES} keys or about {@value #MAX_BUFFERED_BYTES} bytes wait; the checkpoint
- * counts only the writes acknowledged before the batch that holds them began.
+ * whenever {@value WriteBuffer#MAX_BUFFERED_ENTRIES} keys or about {@value WriteBuffer#MAX_BUFFERED_BYTES} bytes wait;
+ * the checkpoint counts only the writes acknowledged before the batch that holds them began.
  *
  * <p>The changelog is written at the commit ({@link #changelogAtCommit()}), the latest value of each key once: under
  * {@code exactly-once} the open transaction's writes, in it, before it commits; under {@code at-least-once} the
- * writes not sent yet (the same map's entries, flagged when sent: an entry leaves the map once it is both sent and
- * in the store), before the offsets of the records that made them are committed (the loop's committer waits for
- * their acknowledgements; a failed one has its key's latest value sent again).
+ * writes not sent yet, before the offsets of the records that made them are committed (the loop's committer waits
+ * for their acknowledgements; a failed one has its key's latest value sent again).
  *
  * <p>Thread-safety: workers read and write concurrently (different keys), the changelog reader restores while the
  * partition is not active, the poll thread commits and checkpoints between records.
@@ -56,9 +50,6 @@ import io.millrace.streams.table.internal.store.KeyValueStore;
 public final class StoredTablePartition implements TablePartition {
 
     private static final Logger logger = LoggerFactory.getLogger(StoredTablePartition.class);
-
-    /** Marks a key deleted in {@link #uncommitted}; compared by identity. */
-    private static final byte[] TOMBSTONE = new byte[0];
 
     /** The lowest key in unsigned byte order: a range from it is the whole partition. */
     private static final byte[] FIRST_KEY = new byte[0];
@@ -73,32 +64,10 @@ public final class StoredTablePartition implements TablePartition {
 
     private final KeyValueStore store;
 
-    private final ConcurrentHashMap<Key, Pending> uncommitted;
-
-    /**
-     * Under at-least-once: keys whose changelog record failed; the next send sends their latest value again (a rare
-     * path: the loop's committer does not commit past a failed send).
-     */
-    private final Set<Key> resend = ConcurrentHashMap.newKeySet();
+    /** The finished writes on their way to the store and the changelog. */
+    private final WriteBuffer buffer;
 
     private final boolean exactlyOnce;
-
-    /**
-     * Under at-least-once: keys taken into {@link #uncommitted} since the last batch, and about the memory they hold
-     * (approximate while a batch runs beside workers).
-     */
-    private final AtomicLong buffered = new AtomicLong();
-
-    private final AtomicLong bufferedBytes = new AtomicLong();
-
-    /** At-least-once: a batch goes to the store when this many keys wait, at the latest. */
-    static final int MAX_BUFFERED_ENTRIES = 20_000;
-
-    /** At-least-once: a batch goes to the store when about this many bytes wait (keys, values, map entries). */
-    static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
-
-    /** What a waiting key costs beyond its bytes: the map's node, the key's wrapper, two array headers. */
-    private static final int ENTRY_OVERHEAD = 80;
 
     /** The next changelog offset the store reflects, from restoring or tailing the changelog. */
     private final AtomicLong position = new AtomicLong();
@@ -171,7 +140,7 @@ public final class StoredTablePartition implements TablePartition {
         this.changelogTopic = changelogTopic;
         this.partition = partition;
         this.store = store;
-        this.uncommitted = new ConcurrentHashMap<>();
+        this.buffer = new WriteBuffer(store, exactlyOnce);
         this.exactlyOnce = exactlyOnce;
         this.position.set(checkpoint);
         this.restoreStart = checkpoint;
@@ -210,8 +179,7 @@ public final class StoredTablePartition implements TablePartition {
     public void role(Role role) {
         if (!this.exactlyOnce && this.role == Role.ACTIVE && role != Role.ACTIVE) {
             applyBuffered();
-            this.uncommitted.clear();
-            this.resend.clear();
+            this.buffer.forget();
         }
         this.role = role;
     }
@@ -223,7 +191,7 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public byte[] get(byte[] key) {
-        Pending pending = this.uncommitted.get(new Key(key));
+        WriteBuffer.Pending pending = this.buffer.get(key);
         if (pending != null) {
             return pending.valueOrNull();
         }
@@ -237,26 +205,10 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public void apply(List<KeyValue> writes) {
-        long bytes = 0;
-        int added = 0;
-        for (KeyValue write : writes) {
-            byte[] value = (write.value() != null) ? write.value() : TOMBSTONE;
-            Pending previous = this.uncommitted.put(new Key(write.key()), new Pending(value));
-            if (previous == null) {
-                added++;
-                bytes += write.key().length + value.length + ENTRY_OVERHEAD;
-            }
-            else {
-                bytes += value.length - previous.value.length;
-            }
-        }
+        boolean full = this.buffer.take(writes);
         this.written.addAndGet(writes.size());
-        if (!this.exactlyOnce) {
-            long count = this.buffered.addAndGet(added);
-            long size = this.bufferedBytes.addAndGet(bytes);
-            if (count >= MAX_BUFFERED_ENTRIES || size >= MAX_BUFFERED_BYTES) {
-                applyBuffered();
-            }
+        if (full) {
+            applyBuffered();
         }
     }
 
@@ -268,52 +220,18 @@ public final class StoredTablePartition implements TablePartition {
     /**
      * Sends the writes not yet in the changelog, the latest value of each key once. Under {@code exactly-once}, before
      * the transaction commits: the open transaction's writes, in it (poll thread, no worker running). Under
-     * {@code at-least-once}, before the offsets of the records that made them are committed: the writes taken since
-     * the last send (workers may keep writing: a key written again meanwhile keeps its newer value for the next send).
+     * {@code at-least-once}, before the offsets of the records that made them are committed: the writes not sent yet
+     * (workers may keep writing: a key written again meanwhile keeps its newer value for the next send), and the
+     * latest values of keys whose send failed.
      * @param send sends a record
      */
     public void sendChangelog(java.util.function.Consumer<ChangelogRecord> send) {
-        if (this.exactlyOnce) {
-            this.uncommitted.forEach((key, pending) -> send.accept(new ChangelogRecord(this, key.bytes,
-                    pending.valueOrNull())));
-            return;
-        }
-        resendFailed(send);
-        for (Map.Entry<Key, Pending> entry : this.uncommitted.entrySet()) {
-            Pending pending = entry.getValue();
-            if (!pending.sent) {
-                send.accept(new ChangelogRecord(this, entry.getKey().bytes, pending.valueOrNull()));
-                // Sent, then checked applied; a batch marks applied, then checks sent: one of the two removes it.
-                pending.sent = true;
-                if (pending.applied) {
-                    this.uncommitted.remove(entry.getKey(), pending);
-                }
-            }
-        }
-    }
-
-    /**
-     * At-least-once: sends the latest value of each key whose changelog record failed, unless a write not sent yet
-     * will (a write made meanwhile is sent after this one, so the changelog ends with the latest value).
-     */
-    private void resendFailed(java.util.function.Consumer<ChangelogRecord> send) {
-        for (Iterator<Key> failed = this.resend.iterator(); failed.hasNext();) {
-            Key key = failed.next();
-            failed.remove();
-            Pending pending = this.uncommitted.get(key);
-            if (pending == null || pending.sent) {
-                // Not waiting: its latest value is the store's (a batch writes the store before it lets go).
-                byte[] value = (pending != null) ? pending.valueOrNull() : this.store.get(key.bytes);
-                send.accept(new ChangelogRecord(this, key.bytes, value));
-            }
-        }
+        this.buffer.send((key, value) -> send.accept(new ChangelogRecord(this, key, value)));
     }
 
     @Override
     public void unacknowledged(byte[] key, byte[] value) {
-        if (!this.exactlyOnce) {
-            this.resend.add(new Key(key));
-        }
+        this.buffer.failed(key);
     }
 
     /**
@@ -338,50 +256,18 @@ public final class StoredTablePartition implements TablePartition {
         }
         // No write is in flight: every one acknowledged so far is committed (or was aborted before).
         this.committed.accumulateAndGet(this.acknowledged.get(), Math::max);
-        if (this.uncommitted.isEmpty()) {
-            return;
-        }
-        List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
-        this.uncommitted.forEach((key, pending) -> batch.add(new KeyValue(key.bytes, pending.valueOrNull())));
-        this.store.write(batch);
-        this.uncommitted.clear();
+        this.buffer.commitTo();
     }
 
     /**
-     * At-least-once: writes the buffered writes not yet in the store to it in one batch. Safe while workers write:
-     * an entry leaves the buffer only once it is both in the store and sent to the changelog, and only if no newer
-     * write replaced it meanwhile (by identity); reads see the buffer first. Every write acknowledged before the batch
-     * began was in the buffer then (a write is buffered before its changelog record is sent), so the store holds it,
-     * or a newer value of its key, afterwards.
+     * At-least-once: writes the finished writes not yet in the store to it in one batch ({@link WriteBuffer#applyTo}).
+     * Every write acknowledged before the batch began was in the buffer then (a write is buffered before its changelog
+     * record is sent), so the store holds it, or a newer value of its key, afterwards.
      */
     private void applyBuffered() {
         long acknowledgedBefore = this.acknowledged.get();
-        this.buffered.set(0);
-        this.bufferedBytes.set(0);
-        if (!this.uncommitted.isEmpty()) {
-            List<Key> keys = new ArrayList<>(this.uncommitted.size());
-            List<Pending> taken = new ArrayList<>(this.uncommitted.size());
-            List<KeyValue> batch = new ArrayList<>(this.uncommitted.size());
-            for (Map.Entry<Key, Pending> entry : this.uncommitted.entrySet()) {
-                Pending pending = entry.getValue();
-                if (!pending.applied) {
-                    keys.add(entry.getKey());
-                    taken.add(pending);
-                    batch.add(new KeyValue(entry.getKey().bytes, pending.valueOrNull()));
-                }
-            }
-            if (!batch.isEmpty()) {
-                this.appliedAt = this.clock.millis();
-                this.store.write(batch);
-            }
-            for (int i = 0; i < keys.size(); i++) {
-                Pending pending = taken.get(i);
-                // Applied, then checked sent; a send marks sent, then checks applied: one of the two removes it.
-                pending.applied = true;
-                if (pending.sent) {
-                    this.uncommitted.remove(keys.get(i), pending);
-                }
-            }
+        if (this.buffer.applyTo()) {
+            this.appliedAt = this.clock.millis();
         }
         this.committed.accumulateAndGet(acknowledgedBefore, Math::max);
     }
@@ -389,7 +275,7 @@ public final class StoredTablePartition implements TablePartition {
     /** The transaction aborted: its writes are forgotten. Nothing under at-least-once: finished writes stand. */
     public void abort() {
         if (this.exactlyOnce) {
-            this.uncommitted.clear();
+            this.buffer.forget();
             this.windowStateLoaded = false;
         }
     }
@@ -492,7 +378,7 @@ public final class StoredTablePartition implements TablePartition {
      */
     @Override
     public void range(byte[] from, byte[] to, BiConsumer<byte[], byte[]> action) {
-        Map<byte[], byte[]> pending = this.uncommitted.isEmpty() ? Map.of() : pendingIn(from, to);
+        Map<byte[], byte[]> pending = this.buffer.isEmpty() ? Map.of() : this.buffer.in(from, to);
         if (pending.isEmpty()) {
             try (KeyValueIterator entries = this.store.range(from, to)) {
                 entries.forEachRemaining((entry) -> action.accept(entry.key(), entry.value()));
@@ -503,7 +389,7 @@ public final class StoredTablePartition implements TablePartition {
             entries.forEachRemaining((entry) -> pending.putIfAbsent(entry.key(), entry.value()));
         }
         pending.forEach((key, value) -> {
-            if (value != TOMBSTONE) {
+            if (value != WriteBuffer.TOMBSTONE) {
                 action.accept(key, value);
             }
         });
@@ -534,23 +420,11 @@ public final class StoredTablePartition implements TablePartition {
         return readCommittedFrom((from != null) ? from : FIRST_KEY, to, limit);
     }
 
-    /** The finished writes of a key range, in key order: a copy, taken before the store is read. */
-    private Map<byte[], byte[]> pendingIn(byte[] from, byte[] to) {
-        Map<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
-        for (Map.Entry<Key, Pending> entry : this.uncommitted.entrySet()) {
-            byte[] key = entry.getKey().bytes;
-            if (Arrays.compareUnsigned(key, from) >= 0 && (to == null || Arrays.compareUnsigned(key, to) < 0)) {
-                pending.put(key, entry.getValue().value);
-            }
-        }
-        return pending;
-    }
-
     private List<KeyValue> readCommittedFrom(byte[] from, byte[] to, int limit) {
         // Copied before the store is read: a batch moves entries from the buffer to the store (store first), so an
         // entry missing from this copy is in the store's iterator, and one in the copy is read from the copy.
         Iterator<Map.Entry<byte[], byte[]>> pending = this.exactlyOnce ? java.util.Collections.emptyIterator()
-                : pendingIn(from, to).entrySet().iterator();
+                : this.buffer.in(from, to).entrySet().iterator();
         List<KeyValue> found = new ArrayList<>(Math.min(limit, 1024));
         try (KeyValueIterator stored = this.store.range(from, to)) {
             KeyValue nextStored = stored.hasNext() ? stored.next() : null;
@@ -563,7 +437,7 @@ public final class StoredTablePartition implements TablePartition {
                     nextStored = stored.hasNext() ? stored.next() : null;
                     continue;
                 }
-                if (nextPending.getValue() != TOMBSTONE) {
+                if (nextPending.getValue() != WriteBuffer.TOMBSTONE) {
                     found.add(new KeyValue(nextPending.getKey(), nextPending.getValue()));
                 }
                 if (order == 0) {
@@ -618,10 +492,7 @@ public final class StoredTablePartition implements TablePartition {
 
     @Override
     public long approximateSize() {
-        // Finished writes that the store does not hold yet (under at-least-once, sent ones stay until sent).
-        long waiting = this.exactlyOnce ? this.uncommitted.size()
-                : this.uncommitted.values().stream().filter((pending) -> !pending.applied).count();
-        return this.store.approximateCount() + waiting;
+        return this.store.approximateCount() + this.buffer.notInStore();
     }
 
     /**
@@ -687,52 +558,5 @@ public final class StoredTablePartition implements TablePartition {
     @Override
     public String toString() {
         return this.changelogTopic + "-" + this.partition + "[" + this.role + "]";
-    }
-
-    /**
-     * A finished write in {@link #uncommitted}. Under at-least-once it stays there until it is both in the store
-     * ({@code applied}, set by a batch) and sent to the changelog ({@code sent}, set by the send before a commit),
-     * so one map serves reads, the store's batches and the changelog. Each flag has one writer, the flags are
-     * volatile, and each side sets its own flag before it reads the other's.
-     */
-    private static final class Pending {
-
-        /** The value, {@link #TOMBSTONE} for a delete. */
-        final byte[] value;
-
-        volatile boolean sent;
-
-        volatile boolean applied;
-
-        Pending(byte[] value) {
-            this.value = value;
-        }
-
-        byte[] valueOrNull() {
-            return (this.value == TOMBSTONE) ? null : this.value;
-        }
-    }
-
-    /** A key of {@link #uncommitted}: compared by content, its hash computed once. */
-    private static final class Key {
-
-        final byte[] bytes;
-
-        private final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = Arrays.hashCode(bytes);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && this.hash == key.hash && Arrays.equals(this.bytes, key.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return this.hash;
-        }
     }
 }

@@ -111,21 +111,21 @@ class TablePartitionTests {
         InMemoryStore store = new InMemoryStore();
         StoredTablePartition partition = memory(store, false);
         // Updates of waiting keys fold: they never fill the batch.
-        for (int i = 0; i < 5 * StoredTablePartition.MAX_BUFFERED_ENTRIES; i++) {
+        for (int i = 0; i < 5 * WriteBuffer.MAX_BUFFERED_ENTRIES; i++) {
             partition.apply(List.of(new KeyValue(utf8("k" + (i % 100)), utf8("v" + i))));
         }
         partition.committed();
         assertThat(store.approximateCount()).isZero();
-        for (int i = 100; i < StoredTablePartition.MAX_BUFFERED_ENTRIES - 1; i++) {
+        for (int i = 100; i < WriteBuffer.MAX_BUFFERED_ENTRIES - 1; i++) {
             partition.apply(List.of(new KeyValue(utf8("k" + i), utf8("v" + i))));
         }
         assertThat(store.approximateCount()).isZero();
         partition.apply(List.of(new KeyValue(utf8("last"), utf8("1"))));
-        assertThat(store.approximateCount()).isEqualTo(StoredTablePartition.MAX_BUFFERED_ENTRIES);
+        assertThat(store.approximateCount()).isEqualTo(WriteBuffer.MAX_BUFFERED_ENTRIES);
         assertThat(text(store.get(utf8("k98"))))
-            .isEqualTo("v" + (5 * StoredTablePartition.MAX_BUFFERED_ENTRIES - 2));
+            .isEqualTo("v" + (5 * WriteBuffer.MAX_BUFFERED_ENTRIES - 2));
 
-        byte[] big = new byte[(int) StoredTablePartition.MAX_BUFFERED_BYTES];
+        byte[] big = new byte[(int) WriteBuffer.MAX_BUFFERED_BYTES];
         partition.apply(List.of(new KeyValue(utf8("big"), big)));
         assertThat(store.get(utf8("big"))).hasSize(big.length);
     }
