@@ -37,7 +37,7 @@ public record StreamSettings(boolean enabled, Guarantee guarantee, int concurren
      * {@code millrace.streams.<name>.*} properties start from.
      */
     public static final StreamSettings DEFAULTS = new StreamSettings(true, Guarantee.AT_LEAST_ONCE, 1, 10_000, null,
-            defaultCommitInterval(Guarantee.AT_LEAST_ONCE), 10_000,
+            defaultCommitInterval(Guarantee.AT_LEAST_ONCE), 100_000,
             new RetryPolicy(3, Duration.ofMillis(100), 2, Duration.ofSeconds(1)), Duration.ofSeconds(20), Map.of(),
             Map.of(), Map.of());
 
