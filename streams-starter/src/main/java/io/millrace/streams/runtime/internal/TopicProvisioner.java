@@ -29,7 +29,14 @@ final class TopicProvisioner {
 
     private static final Logger logger = LoggerFactory.getLogger(TopicProvisioner.class);
 
+    /** The longest wait between two looks for a missing input topic. */
     private static final Duration INPUT_CHECK_INTERVAL = Duration.ofSeconds(2);
+
+    /**
+     * The first wait: a topic created a moment later (a re-keyed stream's repartition topic, created by its first
+     * stage while its second stage looks for it) is found at once; the waits double up to the interval.
+     */
+    private static final Duration FIRST_INPUT_CHECK = Duration.ofMillis(50);
 
     /** A topic just created takes a moment to show in the metadata of every broker. */
     private static final Duration METADATA_CHECK_INTERVAL = Duration.ofMillis(200);
@@ -75,7 +82,8 @@ final class TopicProvisioner {
     }
 
     /**
-     * Waits until the input topic exists; an unreachable broker is waited for like a missing topic.
+     * Waits until the input topic exists, looking again after 50 ms, then twice as long each time up to 2 s; an
+     * unreachable broker is waited for like a missing topic.
      * @param stopped released when the stream stops
      * @param waiting runs once, when the first look finds no topic
      * @return the input's partition count, or empty if the stream was stopped first
@@ -83,6 +91,7 @@ final class TopicProvisioner {
     OptionalInt awaitInput(CountDownLatch stopped, Runnable waiting) {
         boolean saidMissing = false;
         boolean saidUnreachable = false;
+        Duration wait = FIRST_INPUT_CHECK;
         while (true) {
             try {
                 OptionalInt partitions = this.clients.partitions(this.definition.input());
@@ -103,9 +112,11 @@ final class TopicProvisioner {
                 }
             }
             waiting.run();
-            if (await(stopped, INPUT_CHECK_INTERVAL)) {
+            if (await(stopped, wait)) {
                 return OptionalInt.empty();
             }
+            wait = (wait.compareTo(INPUT_CHECK_INTERVAL.dividedBy(2)) < 0) ? wait.multipliedBy(2)
+                    : INPUT_CHECK_INTERVAL;
         }
     }
 
