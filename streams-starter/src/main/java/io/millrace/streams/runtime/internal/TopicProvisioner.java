@@ -115,8 +115,7 @@ final class TopicProvisioner {
             if (await(stopped, wait)) {
                 return OptionalInt.empty();
             }
-            wait = (wait.compareTo(INPUT_CHECK_INTERVAL.dividedBy(2)) < 0) ? wait.multipliedBy(2)
-                    : INPUT_CHECK_INTERVAL;
+            wait = Duration.ofMillis(Math.min(2 * wait.toMillis(), INPUT_CHECK_INTERVAL.toMillis()));
         }
     }
 

@@ -181,29 +181,28 @@ final class WriteBuffer {
         if (this.writes.isEmpty()) {
             return false;
         }
-        List<Key> keys = new ArrayList<>(this.writes.size());
-        List<Pending> taken = new ArrayList<>(this.writes.size());
+        // The entries as iterated (key and value then): a newer write of a key replaced meanwhile stays.
+        List<Map.Entry<Key, Pending>> taken = new ArrayList<>(this.writes.size());
         List<KeyValue> batch = new ArrayList<>(this.writes.size());
         for (Map.Entry<Key, Pending> entry : this.writes.entrySet()) {
-            Pending pending = entry.getValue();
-            if (!pending.applied) {
-                keys.add(entry.getKey());
-                taken.add(pending);
-                batch.add(new KeyValue(entry.getKey().bytes, pending.valueOrNull()));
+            if (!entry.getValue().applied) {
+                taken.add(entry);
+                batch.add(new KeyValue(entry.getKey().bytes, entry.getValue().valueOrNull()));
             }
         }
-        if (!batch.isEmpty()) {
-            this.store.write(batch);
+        if (batch.isEmpty()) {
+            return false;
         }
-        for (int i = 0; i < keys.size(); i++) {
-            Pending pending = taken.get(i);
+        this.store.write(batch);
+        for (Map.Entry<Key, Pending> entry : taken) {
+            Pending pending = entry.getValue();
             // Applied, then checked sent; a send marks sent, then checks applied: one of the two removes it.
             pending.applied = true;
             if (pending.sent) {
-                this.writes.remove(keys.get(i), pending);
+                this.writes.remove(entry.getKey(), pending);
             }
         }
-        return !batch.isEmpty();
+        return true;
     }
 
     /** Forgets every write and failed send: an aborted transaction, or a partition that is no longer active. */
